@@ -1,0 +1,129 @@
+//! Emission: renders the checked model as tokens. Nothing here decides names or meaning;
+//! every decision was made in `model`.
+
+mod client;
+mod docs;
+mod ops;
+mod types;
+
+use std::path::PathBuf;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ctxt::Ctxt;
+use crate::model::{Api, Ty};
+use crate::{input, load, names};
+
+/// Generates the client for the macro input `tokens`.
+pub fn generate(tokens: TokenStream, call_site_file: Option<PathBuf>) -> syn::Result<TokenStream> {
+    let input = input::parse(tokens)?;
+    let doc = load::load(&input.path.value(), call_site_file, input.span())?;
+    let cx = Ctxt::new(doc.display.clone(), input.span());
+    let api = Api::from_spec(&cx, &doc);
+    // Errors are reported beside the rest of the client, so one bad operation does not
+    // bury the user under follow-on errors about missing items.
+    let errors = cx.check().err().map(|e| e.to_compile_error());
+    let rt = Rt::new(&input.runtime);
+    let path = doc.abs_path.to_string_lossy().into_owned();
+    let types = types::expand_types(&api, &rt);
+    let client = client::expand_client(&api, &rt);
+    let ops = ops::expand_ops(&api, &rt);
+    Ok(quote! {
+        #errors
+        // Rebuilds the calling crate whenever the document changes.
+        const _: &[u8] = ::core::include_bytes!(#path);
+        #client
+        #types
+        #ops
+    })
+}
+
+/// Paths into the runtime crate: `::sdk_runtime` or the user's `crate = path`.
+pub struct Rt {
+    /// The runtime's public root.
+    pub root: TokenStream,
+    /// `root::__private`.
+    pub private: TokenStream,
+    /// `"root::__private::serde"` for `#[serde(crate = ...)]`.
+    pub serde_path: String,
+}
+
+impl Rt {
+    fn new(path: &syn::Path) -> Self {
+        let root = quote!(#path);
+        let serde_path = format!("{}::__private::serde", root).replace(' ', "");
+        Rt {
+            private: quote!(#root::__private),
+            root,
+            serde_path,
+        }
+    }
+}
+
+/// Where a type is named from: inside `types`, the root module, or `builders`.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Scope {
+    Types,
+    Root,
+    Builders,
+}
+
+/// An identifier, raw when it is a keyword.
+pub fn ident(name: &str) -> Ident {
+    if names::is_raw(name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// Renders a type reference.
+pub fn ty_tokens(api: &Api, ty: &Ty, scope: Scope, rt: &Rt) -> TokenStream {
+    let root = &rt.root;
+    let string = quote!(::std::string::String);
+    match ty {
+        Ty::Named(id) => {
+            let name = ident(&api.types[*id].name);
+            match scope {
+                Scope::Types => quote!(#name),
+                Scope::Root => quote!(self::types::#name),
+                Scope::Builders => quote!(super::types::#name),
+            }
+        }
+        Ty::String => string,
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::U32 => quote!(u32),
+        Ty::U64 => quote!(u64),
+        Ty::F32 => quote!(f32),
+        Ty::F64 => quote!(f64),
+        Ty::DateTime => quote!(#root::types::DateTime),
+        Ty::Date => quote!(#root::types::Date),
+        Ty::Uuid => quote!(#root::types::Uuid),
+        Ty::Binary => quote!(#root::types::Binary),
+        Ty::Value => quote!(#root::types::Value),
+        Ty::Object => quote!(#root::types::Map),
+        Ty::Map(inner) => {
+            let inner = ty_tokens(api, inner, scope, rt);
+            quote!(::std::collections::BTreeMap<#string, #inner>)
+        }
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(api, inner, scope, rt);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        Ty::Option(inner) => {
+            let inner = ty_tokens(api, inner, scope, rt);
+            quote!(::core::option::Option<#inner>)
+        }
+        Ty::Box(inner) => {
+            let inner = ty_tokens(api, inner, scope, rt);
+            quote!(::std::boxed::Box<#inner>)
+        }
+        Ty::Unit => quote!(()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

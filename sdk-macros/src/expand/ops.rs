@@ -1,0 +1,281 @@
+//! Generates the operations: one method per operation on `Client` or its sub-client, and
+//! one request builder per operation in `builders`.
+//!
+//! Each method only describes its request (a `static` operation, the parameters, the
+//! body, how to decode each status) and hands it to the runtime's single execute path:
+//!
+//! ```text
+//! pub fn show_pet_by_id(&self, pet_id: &str) -> builders::ShowPetById<'_> {
+//!     static OPERATION: Operation = Operation { id: "showPetById", method: Method::GET, .. };
+//!     let mut call = Call::new(client, &OPERATION, decode::json::<Pet>, decode::error_json::<Error>);
+//!     call.path_param("petId", &pet_id);
+//!     builders::ShowPetById(call)
+//! }
+//! ```
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::client::security_tokens;
+use super::docs::doc_attrs;
+use super::{ident, ty_tokens, Rt, Scope};
+use crate::model::{binary_fields, Api, BodyKind, Decode, Group, Operation, Param, ParamLocation, Ty};
+
+/// Generates the operation methods and `pub mod builders`.
+pub fn expand_ops(api: &Api, rt: &Rt) -> TokenStream {
+    let root_ops = api.root.ops.iter().map(|op| expand_method(api, op, rt, None));
+    let groups = api.groups.iter().map(|g| expand_group(api, g, rt));
+    let builders = api.operations().map(|op| expand_builder(api, op, rt));
+    let root_impl = (!api.root.ops.is_empty()).then(|| quote! {
+        impl Client {
+            #(#root_ops)*
+        }
+    });
+    quote! {
+        #root_impl
+
+        #(#groups)*
+
+        /// Request builders, one per operation: set optional parameters, then `.await`.
+        #[allow(clippy::all, clippy::pedantic, dead_code)]
+        pub mod builders {
+            #(#builders)*
+        }
+    }
+}
+
+// ===== internal =====
+
+fn expand_group(api: &Api, group: &Group, rt: &Rt) -> TokenStream {
+    let name = ident(&group.name);
+    let methods = group.ops.iter().map(|op| expand_method(api, op, rt, Some(())));
+    quote! {
+        impl<'a> #name<'a> {
+            #(#methods)*
+        }
+    }
+}
+
+/// The method that starts a request; `sub` is set on sub-clients (which borrow the client
+/// for `'a`), unset on `Client` itself.
+fn expand_method(api: &Api, op: &Operation, rt: &Rt, sub: Option<()>) -> TokenStream {
+    let private = &rt.private;
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let (lifetime, client) = match sub {
+        Some(()) => (quote!('a), quote!(self.client)),
+        None => (quote!('_), quote!(&self.inner)),
+    };
+    let id = &op.id;
+    let http = ident(&op.http_method);
+    let path = &op.path;
+    let security = match &op.security {
+        Some(alts) => {
+            let alts = security_tokens(alts);
+            quote!(::core::option::Option::Some(#alts))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let args = op.required.iter().map(|p| {
+        let name = ident(&p.ident);
+        let ty = arg_type(api, &p.ty, Scope::Root, rt);
+        quote!(#name: #ty)
+    });
+    let sets = op.required.iter().map(|p| set_param(p, rt));
+    let (body_arg, body_set) = match op.body.as_ref().filter(|b| b.required) {
+        Some(body) => {
+            let (ty, set) = body_parts(api, body, Scope::Root, rt);
+            (Some(quote!(body: #ty)), Some(set))
+        }
+        None => (None, None),
+    };
+    let args = args.chain(body_arg);
+    let ok = ok_decoder(api, &op.ok, rt);
+    let err = err_decoder(api, &op.err, rt);
+    let doc = method_doc(op);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #doc
+        #deprecated
+        pub fn #method(&self, #(#args),*) -> builders::#builder<#lifetime> {
+            static OPERATION: #private::Operation = #private::Operation {
+                id: #id,
+                method: #private::Method::#http,
+                path: #path,
+                security: #security,
+            };
+            #[allow(unused_mut)]
+            let mut __call = #private::Call::new(#client, &OPERATION, #ok, #err);
+            #(#sets)*
+            #body_set
+            builders::#builder(__call)
+        }
+    }
+}
+
+fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
+    let private = &rt.private;
+    let builder = ident(&op.builder_name);
+    let ok_ty = ok_type(api, &op.ok, Scope::Builders, rt);
+    let setters = op.optional.iter().map(|p| {
+        let name = ident(&p.ident);
+        let ty = arg_type(api, &p.ty, Scope::Builders, rt);
+        let set = set_param(p, rt);
+        let doc = doc_attrs(p.doc.as_deref().unwrap_or(&format!("Sets the `{}` parameter.", p.name)));
+        quote! {
+            #doc
+            pub fn #name(mut self, #name: #ty) -> Self {
+                let __call = &mut self.0;
+                #set
+                self
+            }
+        }
+    });
+    let body = op.body.as_ref().filter(|b| !b.required).map(|body| {
+        let (ty, set) = body_parts(api, body, Scope::Builders, rt);
+        let doc = doc_attrs(body.doc.as_deref().unwrap_or("Sets the request body."));
+        quote! {
+            #doc
+            pub fn body(mut self, body: #ty) -> Self {
+                let __call = &mut self.0;
+                #set
+                self
+            }
+        }
+    });
+    let doc = doc_attrs(&format!(
+        "Request builder for [`{}`](super) (`{} {}`): set optional parameters, then `.await` it or call `send()`.",
+        op.method_name, op.http_method, op.path
+    ));
+    quote! {
+        #doc
+        #[must_use = "a request does nothing until it is `.await`ed or sent"]
+        pub struct #builder<'a>(pub(super) #private::Call<'a, #ok_ty>);
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #body
+        }
+
+        #private::call_impls!(#builder, #ok_ty);
+    }
+}
+
+fn method_doc(op: &Operation) -> TokenStream {
+    let mut text = String::new();
+    if let Some(summary) = &op.summary {
+        text.push_str(summary.trim());
+        text.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        if op.summary.as_deref().map(str::trim) != Some(description.trim()) {
+            text.push_str(description.trim());
+            text.push_str("\n\n");
+        }
+    }
+    text.push_str(&format!("Sends a `{}` request to `{}`.", op.http_method, op.path));
+    doc_attrs(&text)
+}
+
+/// How a parameter of type `ty` is taken: strings as `&str`, lists as slices, other
+/// schemas by reference, numbers and booleans by value.
+fn arg_type(api: &Api, ty: &Ty, scope: Scope, rt: &Rt) -> TokenStream {
+    match ty {
+        Ty::String => quote!(&str),
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(api, inner, scope, rt);
+            quote!(&[#inner])
+        }
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F32 | Ty::F64 => ty_tokens(api, ty, scope, rt),
+        other => {
+            let ty = ty_tokens(api, other, scope, rt);
+            quote!(&#ty)
+        }
+    }
+}
+
+fn set_param(p: &Param, rt: &Rt) -> TokenStream {
+    let private = &rt.private;
+    let name = &p.name;
+    let value = ident(&p.ident);
+    match p.location {
+        ParamLocation::Path => quote!(__call.path_param(#name, &#value);),
+        ParamLocation::Query(style) => {
+            let style = ident(style);
+            quote!(__call.query(#name, &#value, #private::QueryStyle::#style);)
+        }
+        ParamLocation::Header => quote!(__call.header(#name, &#value);),
+        ParamLocation::Cookie => quote!(__call.cookie(#name, &#value);),
+    }
+}
+
+/// The body argument's type and the statement that sets it.
+fn body_parts(api: &Api, body: &crate::model::Body, scope: Scope, rt: &Rt) -> (TokenStream, TokenStream) {
+    let root = &rt.root;
+    let ct = &body.content_type;
+    match body.kind {
+        BodyKind::Json => (arg_type(api, &body.ty, scope, rt), quote!(__call.json_body(&body, #ct);)),
+        BodyKind::Form => (arg_type(api, &body.ty, scope, rt), quote!(__call.form_body(&body);)),
+        BodyKind::Multipart => {
+            let binary = binary_fields(&api.types, &body.ty);
+            (arg_type(api, &body.ty, scope, rt), quote!(__call.multipart_body(&body, &[#(#binary),*]);))
+        }
+        BodyKind::Bytes => (
+            quote!(impl ::core::convert::Into<#root::types::Bytes>),
+            quote!(__call.bytes_body(body.into(), #ct);),
+        ),
+        BodyKind::Text => (
+            quote!(impl ::core::convert::Into<::std::string::String>),
+            quote!(__call.text_body(body.into(), #ct);),
+        ),
+    }
+}
+
+fn ok_type(api: &Api, decode: &Decode, scope: Scope, rt: &Rt) -> TokenStream {
+    let root = &rt.root;
+    match decode {
+        Decode::Json(ty) => ty_tokens(api, ty, scope, rt),
+        Decode::Text => quote!(::std::string::String),
+        Decode::Bytes => quote!(#root::types::Bytes),
+        Decode::Enum { name, .. } => {
+            let name = ident(name);
+            match scope {
+                Scope::Builders => quote!(super::types::#name),
+                _ => quote!(self::types::#name),
+            }
+        }
+        Decode::Empty | Decode::None => quote!(()),
+    }
+}
+
+fn ok_decoder(api: &Api, decode: &Decode, rt: &Rt) -> TokenStream {
+    let private = &rt.private;
+    match decode {
+        Decode::Json(ty) => {
+            let ty = ty_tokens(api, ty, Scope::Root, rt);
+            quote!(#private::decode::json::<#ty>)
+        }
+        Decode::Text => quote!(#private::decode::text),
+        Decode::Bytes => quote!(#private::decode::bytes),
+        Decode::Enum { name, .. } => {
+            let name = ident(name);
+            quote!(self::types::#name::__decode)
+        }
+        Decode::Empty | Decode::None => quote!(#private::decode::empty),
+    }
+}
+
+fn err_decoder(api: &Api, decode: &Decode, rt: &Rt) -> TokenStream {
+    let private = &rt.private;
+    match decode {
+        Decode::Json(ty) => {
+            let ty = ty_tokens(api, ty, Scope::Root, rt);
+            quote!(#private::decode::error_json::<#ty>)
+        }
+        Decode::Enum { name, .. } => {
+            let name = ident(name);
+            quote!(self::types::#name::__decode_error)
+        }
+        _ => quote!(#private::decode::no_error),
+    }
+}

@@ -1,0 +1,235 @@
+//! Generates the `types` module: one item per named schema, plus the enums of operations
+//! that answer with different bodies per status.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, opt_doc};
+use super::{ident, ty_tokens, Rt, Scope};
+use crate::model::{Api, Decode, Field, Ty, TypeDef, TypeKind, Variant};
+
+/// Generates `pub mod types { ... }`.
+pub fn expand_types(api: &Api, rt: &Rt) -> TokenStream {
+    let defs = api.types.iter().map(|def| expand_def(api, def, rt));
+    let responses = api
+        .operations()
+        .flat_map(|op| [&op.ok, &op.err])
+        .filter_map(|d| expand_response_enum(api, d, rt));
+    quote! {
+        /// Types of the document's schemas, request bodies and responses.
+        #[allow(clippy::all, clippy::pedantic, non_camel_case_types, dead_code, unused_imports)]
+        pub mod types {
+            #(#defs)*
+            #(#responses)*
+        }
+    }
+}
+
+// ===== internal =====
+
+fn expand_def(api: &Api, def: &TypeDef, rt: &Rt) -> TokenStream {
+    let name = ident(&def.name);
+    let origin = format!("Schema `{}` of the document.", def.pointer);
+    let doc = match &def.doc {
+        Some(text) => doc_attrs(&format!("{text}\n\n{origin}")),
+        None => doc_attrs(&origin),
+    };
+    let serde_path = &rt.serde_path;
+    let private = &rt.private;
+    match &def.kind {
+        TypeKind::Struct { fields, extra } => {
+            let all_optional = fields.iter().all(|f| !f.required);
+            let default = all_optional.then(|| quote!(::core::default::Default,));
+            let fields = fields.iter().map(|f| expand_field(api, f, rt));
+            let extra = extra.as_ref().map(|ty| {
+                let ty = ty_tokens(api, ty, Scope::Types, rt);
+                quote! {
+                    /// Properties beyond the declared ones.
+                    #[serde(flatten)]
+                    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
+                }
+            });
+            quote! {
+                #doc
+                #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, #default #private::serde::Serialize, #private::serde::Deserialize)]
+                #[serde(crate = #serde_path)]
+                pub struct #name {
+                    #(#fields)*
+                    #extra
+                }
+            }
+        }
+        TypeKind::Enum { variants } => {
+            let variants = variants.iter().map(|(v, value)| {
+                let v = ident(v);
+                quote!(#[serde(rename = #value)] #v,)
+            });
+            quote! {
+                #doc
+                #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash, #private::serde::Serialize, #private::serde::Deserialize)]
+                #[serde(crate = #serde_path)]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value this client does not know yet.
+                    #[serde(untagged)]
+                    Unknown(::std::string::String),
+                }
+            }
+        }
+        TypeKind::Union { variants, discriminator } => expand_union(api, &name, doc, variants, discriminator.as_deref(), rt),
+        TypeKind::Alias(ty) => {
+            let ty = ty_tokens(api, ty, Scope::Types, rt);
+            quote!(#doc pub type #name = #ty;)
+        }
+        TypeKind::Pending => quote!(#doc pub type #name = #private::serde_json::Value;),
+    }
+}
+
+fn expand_field(api: &Api, field: &Field, rt: &Rt) -> TokenStream {
+    let name = ident(&field.name);
+    let json = &field.json_name;
+    let ty = ty_tokens(api, &field.ty, Scope::Types, rt);
+    let doc = opt_doc(field.doc.as_deref());
+    let attrs = match &field.ty {
+        Ty::Option(_) if !field.required => {
+            quote!(#[serde(rename = #json, default, skip_serializing_if = "::core::option::Option::is_none")])
+        }
+        _ => quote!(#[serde(rename = #json)]),
+    };
+    let attrs = if matches!(field.ty, Ty::Value) {
+        // `Value` fields: absent and null are the same thing to a client.
+        quote!(#[serde(rename = #json, default)])
+    } else {
+        attrs
+    };
+    quote!(#doc #attrs pub #name: #ty,)
+}
+
+fn expand_union(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    variants: &[Variant],
+    discriminator: Option<&str>,
+    rt: &Rt,
+) -> TokenStream {
+    let private = &rt.private;
+    let serde_path = &rt.serde_path;
+    let has_value = variants.iter().any(|v| v.ty == Ty::Value);
+    let items = variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let ty = ty_tokens(api, &v.ty, Scope::Types, rt);
+        quote!(#vname(#ty),)
+    });
+    let fallback = (!has_value).then(|| {
+        quote! {
+            /// A value that matches none of the variants above.
+            Unknown(#private::serde_json::Value),
+        }
+    });
+    let Some(tag) = discriminator else {
+        return quote! {
+            #doc
+            #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, #private::serde::Serialize, #private::serde::Deserialize)]
+            #[serde(crate = #serde_path, untagged)]
+            pub enum #name {
+                #(#items)*
+                #fallback
+            }
+        };
+    };
+    let arms = variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let tags = &v.tags;
+        quote!(::core::option::Option::Some(#(#tags)|*) => #private::from_value(__value).map(Self::#vname),)
+    });
+    let otherwise = if has_value {
+        quote!(#private::from_value(__value))
+    } else {
+        quote!(::core::result::Result::Ok(Self::Unknown(__value)))
+    };
+    quote! {
+        #doc
+        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, #private::serde::Serialize)]
+        #[serde(crate = #serde_path, untagged)]
+        pub enum #name {
+            #(#items)*
+            #fallback
+        }
+
+        impl<'de> #private::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: #private::serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                let __value = <#private::serde_json::Value as #private::serde::Deserialize>::deserialize(__deserializer)?;
+                match #private::discriminator(&__value, #tag) {
+                    #(#arms)*
+                    _ => #otherwise,
+                }
+            }
+        }
+    }
+}
+
+/// Generates the enum of an operation that answers with different bodies per status.
+fn expand_response_enum(api: &Api, decode: &Decode, rt: &Rt) -> Option<TokenStream> {
+    let Decode::Enum { name, variants } = decode else {
+        return None;
+    };
+    let private = &rt.private;
+    let root = &rt.root;
+    let name = ident(name);
+    let mut items = Vec::new();
+    let mut arms = Vec::new();
+    // Exact statuses first, then ranges, then `default`.
+    let mut ordered: Vec<_> = variants.iter().collect();
+    ordered.sort_by_key(|v| match v.status.as_str() {
+        "default" => 2,
+        s if s.chars().all(|c| c.is_ascii_digit()) => 0,
+        _ => 1,
+    });
+    for v in ordered {
+        let vname = ident(&v.name);
+        let status = &v.status;
+        let doc = doc_attrs(&format!("Status `{status}`."));
+        let (item, decode) = match &v.decode {
+            Decode::Json(ty) => {
+                let ty = ty_tokens(api, ty, Scope::Types, rt);
+                (quote!(#doc #vname(#ty),), quote!(#private::decode::json(__parts).map(Self::#vname)))
+            }
+            Decode::Text => (
+                quote!(#doc #vname(::std::string::String),),
+                quote!(#private::decode::text(__parts).map(Self::#vname)),
+            ),
+            Decode::Bytes => (
+                quote!(#doc #vname(#root::types::Bytes),),
+                quote!(#private::decode::bytes(__parts).map(Self::#vname)),
+            ),
+            _ => (quote!(#doc #vname,), quote!(::core::result::Result::Ok(Self::#vname))),
+        };
+        items.push(item);
+        arms.push(quote! {
+            if #private::decode::status_is(__parts, #status) {
+                return #decode;
+            }
+        });
+    }
+    Some(quote! {
+        /// The body of a response, by status.
+        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq)]
+        pub enum #name {
+            #(#items)*
+        }
+
+        impl #name {
+            #[doc(hidden)]
+            pub fn __decode(__parts: &#private::ResponseParts<'_>) -> ::core::result::Result<Self, #private::DecodeError> {
+                #(#arms)*
+                ::core::result::Result::Err(#private::DecodeError::new("a status the document does not describe"))
+            }
+
+            #[doc(hidden)]
+            pub fn __decode_error(__parts: &#private::ResponseParts<'_>) -> ::core::option::Option<#private::ErrorBody> {
+                Self::__decode(__parts).ok().map(|__body| ::std::boxed::Box::new(__body) as #private::ErrorBody)
+            }
+        }
+    })
+}

@@ -1,0 +1,143 @@
+//! Loading: find the document, read it, parse JSON or YAML into a `serde_json::Value`, and
+//! check the OpenAPI version.
+//!
+//! The document is kept as a `Value` (not parsed into `openapiv3` types at once) so that
+//! one malformed node cannot sink the whole document: the model parses node by node and
+//! degrades what it cannot read, and `$ref`s may point anywhere in the document.
+
+use std::path::{Path, PathBuf};
+
+use proc_macro2::Span;
+use serde_json::Value;
+
+use crate::{normalize, yaml};
+
+/// A loaded, normalized document.
+pub struct Document {
+    /// The root of the document, normalized to the OpenAPI 3.0 shapes the model reads.
+    pub root: Value,
+    /// Absolute path of the file, for `include_bytes!` (rebuild on change).
+    pub abs_path: PathBuf,
+    /// The path as the user wrote it, for messages.
+    pub display: String,
+}
+
+/// The largest document read; beyond it the macro would only burn the user's build time.
+const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Finds, reads and parses the document at `path`.
+pub fn load(path: &str, call_site_file: Option<PathBuf>, span: Span) -> syn::Result<Document> {
+    let err = |msg: String| syn::Error::new(span, format!("{path}: {msg}"));
+    let abs_path = find(path, call_site_file).map_err(err)?;
+    let size = std::fs::metadata(&abs_path)
+        .map_err(|e| err(format!("cannot read {}: {e}", abs_path.display())))?
+        .len();
+    if size > MAX_DOCUMENT_BYTES {
+        return Err(err(format!(
+            "the document is {size} bytes; documents over {MAX_DOCUMENT_BYTES} bytes are not read"
+        )));
+    }
+    let bytes = std::fs::read(&abs_path)
+        .map_err(|e| err(format!("cannot read {}: {e}", abs_path.display())))?;
+    let mut root = parse(&abs_path, &bytes).map_err(err)?;
+    normalize::normalize(&mut root).map_err(|(pointer, msg)| err(format!("{pointer}: {msg}")))?;
+    Ok(Document {
+        root,
+        abs_path,
+        display: path.to_owned(),
+    })
+}
+
+// ===== internal =====
+
+/// Resolves `path` against the manifest directory, then the calling file's directory.
+fn find(path: &str, call_site_file: Option<PathBuf>) -> Result<PathBuf, String> {
+    let given = Path::new(path);
+    let mut tried = Vec::new();
+    let mut candidates = Vec::new();
+    if given.is_absolute() {
+        candidates.push(given.to_path_buf());
+    } else {
+        if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
+            candidates.push(PathBuf::from(dir).join(given));
+        }
+        if let Some(dir) = call_site_file.as_deref().and_then(Path::parent) {
+            candidates.push(dir.join(given));
+        }
+    }
+    for candidate in candidates {
+        if candidate.is_file() {
+            return candidate
+                .canonicalize()
+                .map_err(|e| format!("cannot resolve {}: {e}", candidate.display()));
+        }
+        tried.push(candidate.display().to_string());
+    }
+    if tried.is_empty() {
+        return Err("file not found (CARGO_MANIFEST_DIR is not set)".into());
+    }
+    Err(format!("file not found; tried {}", tried.join(", ")))
+}
+
+/// Parses JSON or YAML, chosen by extension, else by the first character.
+fn parse(path: &Path, bytes: &[u8]) -> Result<Value, String> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let json = match ext {
+        "json" => true,
+        "yaml" | "yml" => false,
+        _ => first == Some(b'{'),
+    };
+    if first.is_none() {
+        return Err("the document is empty".into());
+    }
+    if json {
+        serde_json::from_slice(bytes).map_err(|e| {
+            format!(
+                "invalid JSON at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            )
+        })
+    } else {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| format!("the document is not UTF-8 text: {e}"))?;
+        let yaml::Json(mut value) = serde_yaml::from_str(text).map_err(|e| match e.location() {
+            Some(loc) => format!(
+                "invalid YAML at line {} column {}: {e}",
+                loc.line(),
+                loc.column()
+            ),
+            None => format!("invalid YAML: {e}"),
+        })?;
+        yaml::apply_merge_keys(&mut value, 0);
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_quirks() {
+        let v = parse(
+            Path::new("a.yaml"),
+            b"info:\n  version: 1.0\nresponses:\n  200: {}\nmin: -9223372036854776000\nbase: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n",
+        )
+        .expect("parses");
+        assert_eq!(v["info"]["version"], serde_json::json!(1.0));
+        assert!(v["responses"].get("200").is_some());
+        assert!(v["min"].as_f64().is_some_and(|f| f < -9.2e18));
+        assert_eq!(v["m"]["x"], serde_json::json!(1));
+    }
+
+    #[test]
+    fn parse_errors_have_positions() {
+        let e = parse(Path::new("a.json"), b"{\n  \"a\": ,\n}").unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        let e = parse(Path::new("a.yaml"), b"a: [1,\n").unwrap_err();
+        assert!(e.contains("line"), "{e}");
+        assert!(parse(Path::new("a.yaml"), b"  \n").is_err());
+    }
+}

@@ -1,0 +1,97 @@
+//! The model: a resolved, checked, fully named description of the client to generate.
+//!
+//! Built from the normalized document by [`Api::from_spec`]; after it, nothing decides
+//! semantics or names any more: `expand` only renders what is stored here.
+
+mod ops;
+mod recursion;
+mod refs;
+mod schema;
+mod security;
+
+use serde_json::Value;
+
+use crate::ctxt::Ctxt;
+use crate::load::Document;
+use crate::names;
+
+pub use ops::{binary_fields, Body, BodyKind, Decode, Group, Operation, Param, ParamLocation};
+pub use schema::{Field, Ty, TypeDef, TypeKind, Variant};
+pub use security::{Scheme, SchemeKind};
+
+/// The whole client.
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub env_prefix: String,
+    pub default_base_url: Option<String>,
+    pub schemes: Vec<Scheme>,
+    /// Top-level `security`: alternatives, each a list of indices into `schemes`.
+    pub default_security: Vec<Vec<usize>>,
+    pub idempotency_header: Option<String>,
+    pub sensitive_query_params: Vec<String>,
+    pub types: Vec<TypeDef>,
+    /// Operations without a tag, generated on `Client` itself.
+    pub root: Group,
+    /// One sub-client per tag.
+    pub groups: Vec<Group>,
+}
+
+impl Api {
+    /// Builds the model; problems are recorded in `cx`.
+    pub fn from_spec(cx: &Ctxt, doc: &Document) -> Api {
+        let root = &doc.root;
+        let info = root.get("info");
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+        let title = text(info.and_then(|i| i.get("title"))).unwrap_or_else(|| "API".into());
+        let (schemes, default_security) = security::from_spec(cx, root);
+        let mut types = schema::TypeSpace::new(cx, root);
+        types.add_components();
+        let (root_group, groups, idempotency_header) = ops::from_spec(cx, root, &mut types, &schemes);
+        let sensitive_query_params = schemes
+            .iter()
+            .filter_map(|s| match &s.kind {
+                SchemeKind::ApiKey { location, name } if location == "query" => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        Api {
+            env_prefix: names::env_prefix(&title),
+            version: text(info.and_then(|i| i.get("version"))).unwrap_or_default(),
+            description: text(info.and_then(|i| i.get("description"))),
+            title,
+            default_base_url: default_base_url(root),
+            schemes,
+            default_security,
+            idempotency_header,
+            sensitive_query_params,
+            types: types.finish(),
+            root: root_group,
+            groups,
+        }
+    }
+
+    /// Every operation, tagged or not.
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        self.root.ops.iter().chain(self.groups.iter().flat_map(|g| g.ops.iter()))
+    }
+}
+
+/// `servers[0].url` with its variables at their defaults, when it is an absolute URL.
+fn default_base_url(root: &Value) -> Option<String> {
+    let server = root.get("servers")?.as_array()?.first()?;
+    let mut url = server.get("url")?.as_str()?.to_owned();
+    if let Some(vars) = server.get("variables").and_then(Value::as_object) {
+        for (name, var) in vars {
+            let default = match var.get("default") {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => continue,
+            };
+            url = url.replace(&format!("{{{name}}}"), &default);
+        }
+    }
+    let absolute = url.starts_with("http://") || url.starts_with("https://");
+    (absolute && !url.contains('{')).then(|| url.trim_end_matches('/').to_owned())
+}

@@ -1,0 +1,494 @@
+//! Operations: paths, parameters, bodies and responses, grouped into sub-clients by tag.
+
+use serde_json::Value;
+
+use super::refs;
+use super::schema::{join_docs, Ty, TypeDef, TypeKind, TypeSpace};
+use super::security::{self, Scheme};
+use crate::ctxt::Ctxt;
+use crate::names::{self, Namespace};
+use crate::pointer;
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Methods every request builder has; parameters take other names.
+const BUILDER_METHODS: &[&str] = &[
+    "send", "idempotency_key", "max_retries", "timeout", "header", "into_future", "body_bytes",
+    "items", "pages", "request", "options",
+];
+
+/// Methods of the generated `Client`; untagged operations take other names.
+const CLIENT_METHODS: &[&str] = &["builder", "from_env", "runtime", "from_runtime", "clone", "fmt"];
+
+/// A sub-client (one per tag), or the root client's own operations.
+pub struct Group {
+    /// Struct name (`PetsClient`); empty for the root group.
+    pub name: String,
+    /// Accessor method on `Client` (`pets`).
+    pub accessor: String,
+    pub doc: Option<String>,
+    pub ops: Vec<Operation>,
+}
+
+pub struct Operation {
+    pub id: String,
+    pub method_name: String,
+    pub builder_name: String,
+    pub http_method: String,
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// Method arguments: path parameters, then required query/header/cookie parameters.
+    pub required: Vec<Param>,
+    /// Chained setters.
+    pub optional: Vec<Param>,
+    pub body: Option<Body>,
+    pub ok: Decode,
+    pub err: Decode,
+    pub security: Option<Vec<Vec<usize>>>,
+}
+
+pub struct Param {
+    pub name: String,
+    pub ident: String,
+    pub location: ParamLocation,
+    pub ty: Ty,
+    pub doc: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub enum ParamLocation {
+    Path,
+    /// Query, with the runtime's `QueryStyle` variant name.
+    Query(&'static str),
+    Header,
+    Cookie,
+}
+
+pub struct Body {
+    pub kind: BodyKind,
+    pub ty: Ty,
+    pub required: bool,
+    pub content_type: String,
+    pub doc: Option<String>,
+}
+
+pub enum BodyKind {
+    Json,
+    Form,
+    Multipart,
+    Bytes,
+    Text,
+}
+
+/// How a response body is decoded.
+#[derive(Clone, PartialEq)]
+pub enum Decode {
+    None,
+    Empty,
+    Json(Ty),
+    Text,
+    Bytes,
+    /// Several statuses with different bodies: an enum named `name` in `types`.
+    Enum { name: String, variants: Vec<DecodeVariant> },
+}
+
+#[derive(Clone, PartialEq)]
+pub struct DecodeVariant {
+    pub status: String,
+    pub name: String,
+    pub decode: Decode,
+}
+
+/// Builds the groups; also returns the idempotency header name a parameter declares.
+pub fn from_spec(
+    cx: &Ctxt,
+    root: &Value,
+    types: &mut TypeSpace<'_>,
+    schemes: &[Scheme],
+) -> (Group, Vec<Group>, Option<String>) {
+    let mut builder_names = Namespace::default();
+    let mut group_names = Namespace::with_reserved(&["Client", "ClientBuilder", "API"]);
+    let mut root_group = Group { name: String::new(), accessor: String::new(), doc: None, ops: Vec::new() };
+    let mut groups: Vec<(String, Group, Namespace)> = Vec::new();
+    let mut root_names = Namespace::with_reserved(CLIENT_METHODS);
+    let mut idempotency_header = None;
+    let tag_docs = tag_docs(root);
+
+    let Some(paths) = root.get("paths").and_then(Value::as_object) else {
+        return (root_group, Vec::new(), None);
+    };
+    // Accessors of tags are named first so that an untagged operation never takes one.
+    for item in paths.values() {
+        for method in METHODS {
+            if let Some(tag) = item.get(*method).and_then(first_tag) {
+                if !groups.iter().any(|(t, _, _)| t == &tag) {
+                    let accessor = root_names.unique(names::value_name(&tag, "tag"));
+                    let name = group_names.unique(names::type_name(&tag, "Tag") + "Client");
+                    let doc = tag_docs.iter().find(|(t, _)| t == &tag).and_then(|(_, d)| d.clone());
+                    groups.push((tag, Group { name, accessor, doc, ops: Vec::new() }, Namespace::default()));
+                }
+            }
+        }
+    }
+    for (path, item) in paths {
+        let item_ptr = pointer::push("#/paths", path);
+        let Some((item, item_ptr)) = refs::follow(cx, root, item, &item_ptr) else { continue };
+        for method in METHODS {
+            let Some(op) = item.get(*method).filter(|op| op.is_object()) else { continue };
+            let op_ptr = pointer::push(&item_ptr, method);
+            let ctx = OpContext { cx, root, path, method, item, op, ptr: &op_ptr, schemes };
+            let tag = first_tag(op);
+            let (group, namespace) = match tag.and_then(|t| groups.iter_mut().find(|(g, _, _)| *g == t)) {
+                Some((_, group, ns)) => (group, ns),
+                None => (&mut root_group, &mut root_names),
+            };
+            let built = ctx.build(types, namespace, &mut builder_names, &mut idempotency_header);
+            group.ops.push(built);
+        }
+    }
+    (root_group, groups.into_iter().map(|(_, g, _)| g).collect(), idempotency_header)
+}
+
+// ===== internal =====
+
+struct OpContext<'a> {
+    cx: &'a Ctxt,
+    root: &'a Value,
+    path: &'a str,
+    method: &'a str,
+    item: &'a Value,
+    op: &'a Value,
+    ptr: &'a str,
+    schemes: &'a [Scheme],
+}
+
+impl OpContext<'_> {
+    fn build(
+        &self,
+        types: &mut TypeSpace<'_>,
+        method_names: &mut Namespace,
+        builder_names: &mut Namespace,
+        idempotency_header: &mut Option<String>,
+    ) -> Operation {
+        let text = |key: &str| self.op.get(key).and_then(Value::as_str).map(str::to_owned);
+        let id = text("operationId")
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| format!("{} {}", self.method, self.path.replace(['{', '}'], " ")));
+        let method_name = method_names.unique(names::value_name(&id, "op"));
+        let builder_name = builder_names.unique(names::type_name(&id, "Op"));
+        let mut param_names = Namespace::with_reserved(BUILDER_METHODS);
+        let (required, optional) = self.params(types, &builder_name, &mut param_names, idempotency_header);
+        let body = self.body(types, &builder_name);
+        let (ok, err) = self.responses(types, &builder_name);
+        Operation {
+            id,
+            method_name,
+            builder_name,
+            http_method: self.method.to_ascii_uppercase(),
+            path: self.path.to_owned(),
+            summary: text("summary"),
+            description: text("description"),
+            deprecated: self.op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+            required,
+            optional,
+            body,
+            ok,
+            err,
+            security: self.op.get("security").map(|v| security::requirements(v, self.schemes)),
+        }
+    }
+
+    fn params(
+        &self,
+        types: &mut TypeSpace<'_>,
+        owner: &str,
+        idents: &mut Namespace,
+        idempotency_header: &mut Option<String>,
+    ) -> (Vec<Param>, Vec<Param>) {
+        // Operation parameters override path-item ones with the same name and location.
+        let mut nodes: Vec<(&Value, String)> = Vec::new();
+        let item_ptr = self.ptr.rsplit_once('/').map_or(self.ptr, |(p, _)| p);
+        for (holder, base) in [(self.item, item_ptr), (self.op, self.ptr)] {
+            let Some(list) = holder.get("parameters").and_then(Value::as_array) else { continue };
+            for (i, node) in list.iter().enumerate() {
+                let ptr = pointer::push(&pointer::push(&base, "parameters"), &i.to_string());
+                let Some((node, ptr)) = refs::follow(self.cx, self.root, node, &ptr) else { continue };
+                let key = |n: &Value| (n.get("name").cloned(), n.get("in").cloned());
+                nodes.retain(|(n, _)| key(n) != key(node));
+                nodes.push((node, ptr));
+            }
+        }
+        let mut required = Vec::new();
+        let mut optional = Vec::new();
+        for (node, ptr) in nodes {
+            let Some(name) = node.get("name").and_then(Value::as_str) else {
+                self.cx.error_at(&ptr, "parameter without a `name`");
+                continue;
+            };
+            let location = match node.get("in").and_then(Value::as_str) {
+                Some("path") => ParamLocation::Path,
+                Some("query") => ParamLocation::Query(query_style(node)),
+                Some("header") => {
+                    let lower = name.to_ascii_lowercase();
+                    if lower.contains("idempotency") {
+                        idempotency_header.get_or_insert_with(|| name.to_owned());
+                        continue;
+                    }
+                    // OpenAPI: these header parameters are ignored; the client sets them.
+                    if ["accept", "content-type", "authorization"].contains(&lower.as_str()) {
+                        continue;
+                    }
+                    ParamLocation::Header
+                }
+                Some("cookie") => ParamLocation::Cookie,
+                other => {
+                    self.cx.error_at(
+                        &pointer::push(&ptr, "in"),
+                        format!("unknown parameter location {other:?}; expected path, query, header or cookie"),
+                    );
+                    continue;
+                }
+            };
+            if location == ParamLocation::Path && !self.path.contains(&format!("{{{name}}}")) {
+                // Declared but not in the template: nothing to substitute.
+                continue;
+            }
+            let hint = format!("{owner} {name}");
+            let ty = match node.get("schema") {
+                Some(schema) => types.node(schema, &pointer::push(&ptr, "schema"), &hint),
+                None => Ty::String,
+            };
+            let ty = match ty {
+                Ty::Option(inner) => *inner,
+                other => other,
+            };
+            let is_required = location == ParamLocation::Path
+                || node.get("required").and_then(Value::as_bool).unwrap_or(false);
+            let param = Param {
+                name: name.to_owned(),
+                ident: idents.unique(names::value_name(name, "param")),
+                location,
+                ty,
+                doc: node.get("description").and_then(Value::as_str).map(str::to_owned),
+            };
+            if is_required { required.push(param) } else { optional.push(param) }
+        }
+        // Template variables nobody declared still need a value.
+        for var in template_vars(self.path) {
+            if !required.iter().any(|p| p.location == ParamLocation::Path && p.name == var) {
+                required.push(Param {
+                    ident: idents.unique(names::value_name(&var, "param")),
+                    name: var,
+                    location: ParamLocation::Path,
+                    ty: Ty::String,
+                    doc: None,
+                });
+            }
+        }
+        required.sort_by_key(|p| p.location != ParamLocation::Path);
+        (required, optional)
+    }
+
+    fn body(&self, types: &mut TypeSpace<'_>, owner: &str) -> Option<Body> {
+        let ptr = pointer::push(self.ptr, "requestBody");
+        let node = self.op.get("requestBody")?;
+        let (node, ptr) = refs::follow(self.cx, self.root, node, &ptr)?;
+        let content = node.get("content")?.as_object()?;
+        let (media, media_node) = best_media(content)?;
+        let schema_ptr = pointer::push(&pointer::push(&pointer::push(&ptr, "content"), media), "schema");
+        let schema = media_node.get("schema");
+        let hint = format!("{owner} Body");
+        let ty = |types: &mut TypeSpace<'_>| match schema {
+            Some(s) => types.node(s, &schema_ptr, &hint),
+            None => Ty::Value,
+        };
+        let lower = media.to_ascii_lowercase();
+        let (kind, ty) = if is_json(&lower) {
+            (BodyKind::Json, ty(types))
+        } else if lower == "application/x-www-form-urlencoded" {
+            (BodyKind::Form, ty(types))
+        } else if lower.starts_with("multipart/") {
+            let ty = ty(types);
+            (BodyKind::Multipart, ty)
+        } else if lower.starts_with("text/") {
+            (BodyKind::Text, Ty::String)
+        } else {
+            (BodyKind::Bytes, Ty::Binary)
+        };
+        let ty = match ty {
+            Ty::Option(inner) => *inner,
+            other => other,
+        };
+        Some(Body {
+            kind,
+            ty,
+            required: node.get("required").and_then(Value::as_bool).unwrap_or(false),
+            content_type: media.to_owned(),
+            doc: node.get("description").and_then(Value::as_str).map(str::to_owned),
+        })
+    }
+
+    fn responses(&self, types: &mut TypeSpace<'_>, owner: &str) -> (Decode, Decode) {
+        let ptr = pointer::push(self.ptr, "responses");
+        let Some(map) = self.op.get("responses").and_then(Value::as_object) else {
+            return (Decode::Json(Ty::Value), Decode::None);
+        };
+        let has_success = map.keys().any(|k| k.starts_with('2'));
+        let mut ok = Vec::new();
+        let mut err = Vec::new();
+        for (status, node) in map {
+            let success = status.starts_with('2') || (status == "default" && !has_success);
+            let node_ptr = pointer::push(&ptr, status);
+            let Some((node, node_ptr)) = refs::follow(self.cx, self.root, node, &node_ptr) else { continue };
+            let word = status_word(status);
+            let hint = if success { format!("{owner} Response") } else { format!("{owner} {word} Error") };
+            let decode = self.response_decode(types, node, &node_ptr, &hint);
+            if success {
+                ok.push((status.clone(), word, decode));
+            } else if decode != Decode::Empty {
+                err.push((status.clone(), word, decode));
+            }
+        }
+        let ok = combine(types, ok, &format!("{owner} Response"), Decode::Empty);
+        let err = combine(types, err, &format!("{owner} Error"), Decode::None);
+        (ok, err)
+    }
+
+    fn response_decode(&self, types: &mut TypeSpace<'_>, node: &Value, ptr: &str, hint: &str) -> Decode {
+        let Some(content) = node.get("content").and_then(Value::as_object).filter(|c| !c.is_empty()) else {
+            return Decode::Empty;
+        };
+        let Some((media, media_node)) = best_media(content) else {
+            return Decode::Empty;
+        };
+        let lower = media.to_ascii_lowercase();
+        if is_json(&lower) {
+            let schema_ptr = pointer::push(&pointer::push(&pointer::push(ptr, "content"), media), "schema");
+            match media_node.get("schema") {
+                Some(schema) => Decode::Json(types.node(schema, &schema_ptr, hint)),
+                None => Decode::Json(Ty::Value),
+            }
+        } else if lower.starts_with("text/") {
+            Decode::Text
+        } else {
+            Decode::Bytes
+        }
+    }
+}
+
+/// One decode when every status decodes alike, else an enum over the statuses.
+fn combine(types: &mut TypeSpace<'_>, mut list: Vec<(String, String, Decode)>, hint: &str, none: Decode) -> Decode {
+    list.dedup_by(|a, b| a.2 == b.2);
+    match list.len() {
+        0 => none,
+        1 => list.pop().map_or(none, |(_, _, d)| d),
+        _ => {
+            let mut variant_names = Namespace::default();
+            let variants = list
+                .into_iter()
+                .map(|(status, word, decode)| DecodeVariant {
+                    status,
+                    name: variant_names.unique(names::type_name(&word, "Status")),
+                    decode,
+                })
+                .collect();
+            Decode::Enum { name: types.reserve_name(hint), variants }
+        }
+    }
+}
+
+fn status_word(status: &str) -> String {
+    let word = match status {
+        "200" => "Ok",
+        "201" => "Created",
+        "202" => "Accepted",
+        "204" => "No Content",
+        "400" => "Bad Request",
+        "401" => "Unauthorized",
+        "403" => "Forbidden",
+        "404" => "Not Found",
+        "409" => "Conflict",
+        "422" => "Unprocessable Entity",
+        "429" => "Too Many Requests",
+        "500" => "Internal Server Error",
+        "default" => "Default",
+        s if s.ends_with("XX") || s.ends_with("xx") => return format!("Status {}xx", &s[..1]),
+        s => return format!("Status {s}"),
+    };
+    word.to_owned()
+}
+
+fn is_json(lower: &str) -> bool {
+    lower.starts_with("application/json") || lower.contains("+json") || lower.ends_with("/json") || lower == "*/*"
+}
+
+/// The media type the client speaks best: JSON, then forms, then text, then bytes.
+fn best_media(content: &serde_json::Map<String, Value>) -> Option<(&str, &Value)> {
+    let rank = |m: &str| {
+        let m = m.to_ascii_lowercase();
+        if m.starts_with("application/json") { 0 }
+        else if is_json(&m) { 1 }
+        else if m == "application/x-www-form-urlencoded" { 2 }
+        else if m.starts_with("multipart/form-data") { 3 }
+        else if m.starts_with("text/plain") { 4 }
+        else if m.starts_with("text/") { 5 }
+        else { 6 }
+    };
+    content.iter().min_by_key(|(m, _)| rank(m)).map(|(m, v)| (m.as_str(), v))
+}
+
+fn query_style(node: &Value) -> &'static str {
+    let explode = node.get("explode").and_then(Value::as_bool);
+    match node.get("style").and_then(Value::as_str) {
+        Some("deepObject") => "DeepObject",
+        Some("spaceDelimited") => "SpaceDelimited",
+        Some("pipeDelimited") => "PipeDelimited",
+        _ if explode == Some(false) => "FormNoExplode",
+        _ => "Form",
+    }
+}
+
+fn template_vars(path: &str) -> Vec<String> {
+    let mut vars = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        let var = &rest[start + 1..start + len];
+        if !var.is_empty() && !vars.iter().any(|v| v == var) {
+            vars.push(var.to_owned());
+        }
+        rest = &rest[start + len + 1..];
+    }
+    vars
+}
+
+fn first_tag(op: &Value) -> Option<String> {
+    op.get("tags")?.as_array()?.first()?.as_str().map(str::to_owned)
+}
+
+fn tag_docs(root: &Value) -> Vec<(String, Option<String>)> {
+    let Some(tags) = root.get("tags").and_then(Value::as_array) else { return Vec::new() };
+    tags.iter()
+        .filter_map(|t| {
+            let name = t.get("name")?.as_str()?.to_owned();
+            let doc = join_docs(None, t.get("description").and_then(Value::as_str));
+            Some((name, doc))
+        })
+        .collect()
+}
+
+/// Binary fields of a multipart body, which the runtime sends as file parts.
+pub fn binary_fields(defs: &[TypeDef], ty: &Ty) -> Vec<String> {
+    let Ty::Named(id) = ty else { return Vec::new() };
+    match defs.get(*id).map(|d| &d.kind) {
+        Some(TypeKind::Struct { fields, .. }) => fields
+            .iter()
+            .filter(|f| matches!(&f.ty, Ty::Binary) || matches!(&f.ty, Ty::Option(t) if **t == Ty::Binary))
+            .map(|f| f.json_name.clone())
+            .collect(),
+        Some(TypeKind::Alias(inner)) => binary_fields(defs, inner),
+        _ => Vec::new(),
+    }
+}

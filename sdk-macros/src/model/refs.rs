@@ -1,0 +1,65 @@
+//! `$ref` resolution over the raw document, and node-by-node parsing into `openapiv3`.
+//!
+//! `openapiv3` has no resolver and parses a document all or nothing; reading node by node
+//! lets a `$ref` point anywhere (`#/paths/...` too, as real documents do) and lets one
+//! malformed node degrade alone.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::ctxt::Ctxt;
+use crate::pointer;
+
+/// How many `$ref` hops are followed before a chain is called a cycle.
+const MAX_HOPS: usize = 32;
+
+/// Follows `$ref`s from `node` (at `ptr`) to a node that is not a reference. Returns the
+/// node and its pointer, or records an error and returns `None`.
+pub fn follow<'a>(cx: &Ctxt, root: &'a Value, node: &'a Value, ptr: &str) -> Option<(&'a Value, String)> {
+    let mut node = node;
+    let mut ptr = ptr.to_owned();
+    for _ in 0..MAX_HOPS {
+        let Some(reference) = node.get("$ref") else {
+            return Some((node, ptr));
+        };
+        let Some(reference) = reference.as_str() else {
+            cx.error_at(&ptr, "`$ref` must be a string");
+            return None;
+        };
+        let Some(target) = target(cx, root, reference, &ptr) else {
+            return None;
+        };
+        node = target;
+        ptr = reference.to_owned();
+    }
+    cx.error_at(&ptr, "`$ref` cycle: the chain of references never reaches a definition");
+    None
+}
+
+/// The node a `$ref` string points at; records an error when it dangles or is external.
+pub fn target<'a>(cx: &Ctxt, root: &'a Value, reference: &str, at: &str) -> Option<&'a Value> {
+    if !reference.starts_with('#') {
+        cx.error_at(
+            at,
+            format!("external `$ref` `{reference}` is not supported; bundle the document into one file first"),
+        );
+        return None;
+    }
+    let found = pointer::lookup(root, reference);
+    if found.is_none() {
+        cx.error_at(at, format!("`$ref` `{reference}` points at nothing in this document"));
+    }
+    found
+}
+
+/// Parses one node into an `openapiv3` type; the error names the sub-path that failed.
+pub fn parse<T: DeserializeOwned>(node: &Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(node).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            e.inner().to_string()
+        } else {
+            format!("at `{path}`: {}", e.inner())
+        }
+    })
+}

@@ -1,0 +1,715 @@
+//! Schemas to Rust types.
+//!
+//! [`TypeSpace`] turns each schema into a [`Ty`] (a reference to a type) and, for objects,
+//! string enums and unions, a named [`TypeDef`]. Component schemas are named first, so
+//! their names win over names made up for inline schemas (`Pet` + `owner` → `PetOwner`).
+//! Every schema is memoized by its JSON pointer, so a `$ref` to any node, even one inside
+//! an operation, yields the same type as the node itself.
+
+use std::collections::{HashMap, HashSet};
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::refs;
+use crate::ctxt::Ctxt;
+use crate::names::{self, Namespace};
+use crate::pointer;
+
+/// A reference to a Rust type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ty {
+    /// A generated type, by index into the type list.
+    Named(usize),
+    String,
+    Bool,
+    I32,
+    I64,
+    U32,
+    U64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    Uuid,
+    Binary,
+    /// Any JSON value.
+    Value,
+    /// A free-form JSON object.
+    Object,
+    /// A map with string keys.
+    Map(Box<Ty>),
+    Vec(Box<Ty>),
+    Option(Box<Ty>),
+    Box(Box<Ty>),
+    /// No content.
+    Unit,
+}
+
+impl Ty {
+    pub fn option(self) -> Ty {
+        match self {
+            Ty::Option(_) | Ty::Value | Ty::Unit => self,
+            other => Ty::Option(Box::new(other)),
+        }
+    }
+
+    pub fn is_option(&self) -> bool {
+        matches!(self, Ty::Option(_))
+    }
+}
+
+/// A named type.
+pub struct TypeDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub pointer: String,
+    pub kind: TypeKind,
+}
+
+pub enum TypeKind {
+    Struct {
+        fields: Vec<Field>,
+        /// `additionalProperties` beside declared properties, flattened into a map.
+        extra: Option<Ty>,
+    },
+    /// A string enum; unknown values decode into a fallback variant.
+    Enum { variants: Vec<(String, String)> },
+    /// `oneOf`/`anyOf`: tried in order, or chosen by the discriminator property.
+    Union {
+        variants: Vec<Variant>,
+        discriminator: Option<String>,
+    },
+    Alias(Ty),
+    /// Reserved, not yet defined.
+    Pending,
+}
+
+pub struct Field {
+    pub name: String,
+    pub json_name: String,
+    pub ty: Ty,
+    /// Required and not nullable: always present on the wire.
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+pub struct Variant {
+    pub name: String,
+    pub ty: Ty,
+    /// Discriminator values that select this variant.
+    pub tags: Vec<String>,
+}
+
+/// Inline schemas nested deeper than this become free-form values.
+const MAX_DEPTH: usize = 48;
+
+pub struct TypeSpace<'a> {
+    cx: &'a Ctxt,
+    root: &'a Value,
+    defs: Vec<TypeDef>,
+    names: Namespace,
+    /// Finished (or in-progress named) types by pointer.
+    memo: HashMap<String, Ty>,
+    /// Component schemas reserved up front, by pointer.
+    reserved: HashMap<String, usize>,
+    /// Pointers being converted that have no name yet: a `$ref` back to one is a cycle.
+    converting: HashSet<String>,
+    depth: usize,
+}
+
+impl<'a> TypeSpace<'a> {
+    pub fn new(cx: &'a Ctxt, root: &'a Value) -> Self {
+        TypeSpace {
+            cx,
+            root,
+            defs: Vec::new(),
+            names: Namespace::default(),
+            memo: HashMap::new(),
+            reserved: HashMap::new(),
+            converting: HashSet::new(),
+            depth: 0,
+        }
+    }
+
+    /// Names every component schema, then converts each of them.
+    pub fn add_components(&mut self) {
+        let Some(schemas) = self.root.pointer("/components/schemas").and_then(Value::as_object) else {
+            return;
+        };
+        let keys: Vec<String> = schemas.keys().cloned().collect();
+        for key in &keys {
+            let ptr = pointer::push("#/components/schemas", key);
+            let name = self.names.unique(names::type_name(key, "Schema"));
+            let id = self.push_def(name, ptr.clone());
+            self.reserved.insert(ptr, id);
+        }
+        for key in &keys {
+            self.resolve(&pointer::push("#/components/schemas", key), "");
+        }
+    }
+
+    /// The type of the schema node `node` found at `ptr`; `hint` names inline types.
+    pub fn node(&mut self, node: &Value, ptr: &str, hint: &str) -> Ty {
+        if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+            return self.resolve(reference, ptr);
+        }
+        if let Some(ty) = self.memo.get(ptr) {
+            return ty.clone();
+        }
+        match refs::parse::<Schema>(node) {
+            Ok(schema) => self.schema(&schema, ptr, hint),
+            Err(msg) => {
+                self.degraded(ptr, &msg);
+                Ty::Value
+            }
+        }
+    }
+
+    /// The list of named types, with recursive fields boxed.
+    pub fn finish(mut self) -> Vec<TypeDef> {
+        for def in &mut self.defs {
+            if matches!(def.kind, TypeKind::Pending) {
+                def.kind = TypeKind::Alias(Ty::Value);
+            }
+        }
+        super::recursion::break_cycles(&mut self.defs);
+        self.defs
+    }
+
+    /// A unique type name for a type defined outside the type list (response enums).
+    pub fn reserve_name(&mut self, hint: &str) -> String {
+        self.names.unique(names::type_name(hint, "Type"))
+    }
+
+    // ===== internal =====
+
+    /// Resolves a `$ref` string met at `at`.
+    fn resolve(&mut self, reference: &str, at: &str) -> Ty {
+        if let Some(ty) = self.memo.get(reference) {
+            return ty.clone();
+        }
+        let reserved = self.reserved.get(reference).copied();
+        if self.converting.contains(reference) {
+            // A cycle before the type got its definition (e.g. an array of itself): the
+            // reserved name stands for it; `recursion` breaks what Rust cannot express.
+            return reserved.map_or(Ty::Value, Ty::Named);
+        }
+        let Some(node) = refs::target(self.cx, self.root, reference, at) else {
+            return Ty::Value;
+        };
+        self.converting.insert(reference.to_owned());
+        let hint = self.hint_for_ref(reference);
+        let depth = std::mem::replace(&mut self.depth, 0);
+        let ty = if let Some(inner) = node.get("$ref").and_then(Value::as_str) {
+            self.resolve(inner, reference)
+        } else {
+            match refs::parse::<Schema>(node) {
+                Ok(schema) => self.schema(&schema, reference, &hint),
+                Err(msg) => {
+                    self.degraded(reference, &msg);
+                    Ty::Value
+                }
+            }
+        };
+        self.depth = depth;
+        self.converting.remove(reference);
+        let ty = match reserved {
+            Some(id) if ty != Ty::Named(id) => {
+                if matches!(self.defs[id].kind, TypeKind::Pending) {
+                    self.defs[id].kind = TypeKind::Alias(ty);
+                    self.defs[id].doc = self.defs[id].doc.take().or_else(|| docs_of(node));
+                }
+                Ty::Named(id)
+            }
+            _ => ty,
+        };
+        self.memo.insert(reference.to_owned(), ty.clone());
+        ty
+    }
+
+    fn hint_for_ref(&self, reference: &str) -> String {
+        let last = pointer::last_token(reference);
+        if last == "schema" || last == "items" || last.chars().all(|c| c.is_ascii_digit()) {
+            // `#/paths/.../schema`: name it after the operation path instead.
+            reference
+                .split('/')
+                .filter(|t| !["#", "paths", "content", "schema", "application~1json", "responses", "requestBody"].contains(t))
+                .map(|t| t.replace("~1", " "))
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            last.replace("~1", "/").replace("~0", "~")
+        }
+    }
+
+    fn degraded(&self, ptr: &str, msg: &str) {
+        // Unreadable schemas degrade to a free-form value rather than failing the build.
+        let _ = (ptr, msg);
+    }
+
+    fn schema_ref(&mut self, s: &ReferenceOr<Schema>, ptr: &str, hint: &str) -> Ty {
+        match s {
+            ReferenceOr::Reference { reference } => self.resolve(reference, ptr),
+            ReferenceOr::Item(schema) => self.schema(schema, ptr, hint),
+        }
+    }
+
+    fn boxed_ref(&mut self, s: &ReferenceOr<Box<Schema>>, ptr: &str, hint: &str) -> Ty {
+        match s {
+            ReferenceOr::Reference { reference } => self.resolve(reference, ptr),
+            ReferenceOr::Item(schema) => self.schema(schema, ptr, hint),
+        }
+    }
+
+    fn schema(&mut self, schema: &Schema, ptr: &str, hint: &str) -> Ty {
+        if let Some(ty) = self.memo.get(ptr) {
+            return ty.clone();
+        }
+        if self.depth >= MAX_DEPTH {
+            return Ty::Value;
+        }
+        self.depth += 1;
+        let ty = self.schema_kind(schema, ptr, hint);
+        self.depth -= 1;
+        if schema.schema_data.nullable { ty.option() } else { ty }
+    }
+
+    fn schema_kind(&mut self, schema: &Schema, ptr: &str, hint: &str) -> Ty {
+        use openapiv3::Type;
+        let data = &schema.schema_data;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+                if values.is_empty() {
+                    string_format(&s.format)
+                } else {
+                    self.string_enum(&values, data, ptr, hint)
+                }
+            }
+            SchemaKind::Type(Type::Number(n)) => match n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Ty::F32,
+                _ => Ty::F64,
+            },
+            SchemaKind::Type(Type::Integer(i)) => integer_format(&i.format),
+            SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
+            SchemaKind::Type(Type::Object(o)) => {
+                let props: Vec<_> = o.properties.iter().collect();
+                self.object(&props, &o.required, o.additional_properties.as_ref(), data, ptr, hint)
+            }
+            SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), ptr, hint),
+            SchemaKind::OneOf { one_of } => self.union(one_of, "oneOf", data, ptr, hint),
+            SchemaKind::AnyOf { any_of } => self.union(any_of, "anyOf", data, ptr, hint),
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, &[], &[], data, ptr, hint),
+            SchemaKind::Not { .. } => Ty::Value,
+            SchemaKind::Any(any) => self.any(any, data, ptr, hint),
+        }
+    }
+
+    /// `openapiv3` reads a schema whose keywords do not fit one type as "any": pick the
+    /// most specific reading.
+    fn any(&mut self, any: &openapiv3::AnySchema, data: &openapiv3::SchemaData, ptr: &str, hint: &str) -> Ty {
+        let props: Vec<_> = any.properties.iter().collect();
+        if !any.all_of.is_empty() {
+            return self.all_of(&any.all_of, &props, &any.required, data, ptr, hint);
+        }
+        if !any.one_of.is_empty() {
+            return self.union(&any.one_of, "oneOf", data, ptr, hint);
+        }
+        if !any.any_of.is_empty() {
+            return self.union(&any.any_of, "anyOf", data, ptr, hint);
+        }
+        match any.typ.as_deref() {
+            Some("object") | None if !props.is_empty() || any.additional_properties.is_some() => {
+                self.object(&props, &any.required, any.additional_properties.as_ref(), data, ptr, hint)
+            }
+            Some("array") | None if any.items.is_some() => self.array(any.items.as_ref(), ptr, hint),
+            Some("string") => {
+                let values: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+                if values.is_empty() || values.len() != any.enumeration.len() {
+                    let format = any.format.as_deref().map_or(VariantOrUnknownOrEmpty::Empty, |f| {
+                        serde_json::from_value(Value::String(f.to_owned())).unwrap_or(VariantOrUnknownOrEmpty::Empty)
+                    });
+                    string_format(&format)
+                } else {
+                    self.string_enum(&values, data, ptr, hint)
+                }
+            }
+            Some("integer") => match any.format.as_deref() {
+                Some("int32") => Ty::I32,
+                _ => Ty::I64,
+            },
+            Some("number") => Ty::F64,
+            Some("boolean") => Ty::Bool,
+            Some("object") => Ty::Object,
+            Some("array") => Ty::Vec(Box::new(Ty::Value)),
+            _ => Ty::Value,
+        }
+    }
+
+    fn array(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, ptr: &str, hint: &str) -> Ty {
+        let item = match items {
+            Some(items) => self.boxed_ref(items, &pointer::push(ptr, "items"), &format!("{hint} Item")),
+            None => Ty::Value,
+        };
+        Ty::Vec(Box::new(item))
+    }
+
+    fn object(
+        &mut self,
+        props: &[(&String, &ReferenceOr<Box<Schema>>)],
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        data: &openapiv3::SchemaData,
+        ptr: &str,
+        hint: &str,
+    ) -> Ty {
+        let extra = |this: &mut Self| match additional {
+            Some(AdditionalProperties::Schema(s)) => {
+                let ty = this.schema_ref(s, &pointer::push(ptr, "additionalProperties"), &format!("{hint} Value"));
+                Some(ty)
+            }
+            Some(AdditionalProperties::Any(true)) => Some(Ty::Value),
+            _ => None,
+        };
+        if props.is_empty() {
+            return match extra(self) {
+                None | Some(Ty::Value) => Ty::Object,
+                Some(ty) => Ty::Map(Box::new(ty)),
+            };
+        }
+        let id = self.named(hint, ptr);
+        let name = self.defs[id].name.clone();
+        let fields = self.fields(props, required, ptr, &name);
+        let extra = extra(self);
+        self.define(id, TypeKind::Struct { fields, extra }, docs(data));
+        Ty::Named(id)
+    }
+
+    fn fields(
+        &mut self,
+        props: &[(&String, &ReferenceOr<Box<Schema>>)],
+        required: &[String],
+        ptr: &str,
+        owner: &str,
+    ) -> Vec<Field> {
+        let mut names = Namespace::default();
+        let mut fields = Vec::with_capacity(props.len());
+        for (json_name, prop) in props {
+            let prop_ptr = pointer::push(&pointer::push(ptr, "properties"), json_name);
+            let ty = self.boxed_ref(prop, &prop_ptr, &format!("{owner} {json_name}"));
+            let (doc, read_or_write_only) = match prop {
+                ReferenceOr::Item(s) => (docs(&s.schema_data), s.schema_data.read_only || s.schema_data.write_only),
+                ReferenceOr::Reference { .. } => (None, false),
+            };
+            // Read-only fields are absent from requests and write-only ones from responses,
+            // so neither can be required on both sides.
+            let required = required.contains(json_name) && !read_or_write_only && !ty.is_option();
+            let ty = if required { ty } else { ty.option() };
+            fields.push(Field {
+                name: names.unique(names::value_name(json_name, "field")),
+                json_name: (*json_name).clone(),
+                required: required && ty != Ty::Value,
+                ty,
+                doc,
+            });
+        }
+        fields
+    }
+
+    fn string_enum(&mut self, values: &[String], data: &openapiv3::SchemaData, ptr: &str, hint: &str) -> Ty {
+        let id = self.named(hint, ptr);
+        let mut names = Namespace::with_reserved(&["Unknown"]);
+        let mut seen = HashSet::new();
+        let variants = values
+            .iter()
+            .filter(|v| seen.insert(v.as_str()))
+            .map(|v| (names.unique(names::type_name(v, "Value")), v.clone()))
+            .collect();
+        self.define(id, TypeKind::Enum { variants }, docs(data));
+        Ty::Named(id)
+    }
+
+    fn union(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        keyword: &str,
+        data: &openapiv3::SchemaData,
+        ptr: &str,
+        hint: &str,
+    ) -> Ty {
+        let mut nullable = false;
+        let mut members = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            if is_null_schema(part) {
+                nullable = true;
+                continue;
+            }
+            members.push((i, part));
+        }
+        let wrap = |ty: Ty| if nullable { ty.option() } else { ty };
+        if let [(i, only)] = members.as_slice() {
+            let part_ptr = pointer::push(&pointer::push(ptr, keyword), &i.to_string());
+            let ty = self.schema_ref(only, &part_ptr, hint);
+            return wrap(ty);
+        }
+        if members.is_empty() {
+            return Ty::Value;
+        }
+        let id = self.named(hint, ptr);
+        let owner = self.defs[id].name.clone();
+        let mapping = data.discriminator.as_ref().map(|d| &d.mapping);
+        let mut names = Namespace::with_reserved(&["Unknown"]);
+        let mut variants = Vec::new();
+        for (i, part) in members {
+            let part_ptr = pointer::push(&pointer::push(ptr, keyword), &i.to_string());
+            let ty = self.schema_ref(part, &part_ptr, &format!("{owner} Variant {i}"));
+            let base = match part {
+                ReferenceOr::Reference { reference } => pointer::last_token(reference).to_owned(),
+                ReferenceOr::Item(s) => s.schema_data.title.clone().unwrap_or_else(|| variant_word(&ty, i)),
+            };
+            let mut tags = Vec::new();
+            if let (ReferenceOr::Reference { reference }, Some(mapping)) = (part, mapping) {
+                tags.extend(mapping.iter().filter(|(_, r)| *r == reference).map(|(k, _)| k.clone()));
+                if tags.is_empty() {
+                    tags.push(pointer::last_token(reference).to_owned());
+                }
+            }
+            variants.push(Variant {
+                name: names.unique(names::type_name(&base, "Variant")),
+                ty,
+                tags,
+            });
+        }
+        let discriminator = data
+            .discriminator
+            .as_ref()
+            .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
+            .map(|d| d.property_name.clone());
+        self.define(id, TypeKind::Union { variants, discriminator }, docs(data));
+        wrap(Ty::Named(id))
+    }
+
+    /// `allOf`: the object parts are merged into one struct; when no part is an object the
+    /// single part stands for the whole.
+    fn all_of(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        own_props: &[(&String, &ReferenceOr<Box<Schema>>)],
+        own_required: &[String],
+        data: &openapiv3::SchemaData,
+        ptr: &str,
+        hint: &str,
+    ) -> Ty {
+        if parts.len() == 1 && own_props.is_empty() {
+            let ty = self.schema_ref(&parts[0], &pointer::push(&pointer::push(ptr, "allOf"), "0"), hint);
+            return ty;
+        }
+        let mut collected = Collected::default();
+        for (p, r) in own_props {
+            collected.props.push(((*p).clone(), (*r).clone(), ptr.to_owned()));
+        }
+        collected.required.extend(own_required.iter().cloned());
+        for (i, part) in parts.iter().enumerate() {
+            let part_ptr = pointer::push(&pointer::push(ptr, "allOf"), &i.to_string());
+            self.collect_object(part, &part_ptr, &mut collected, 0);
+        }
+        if collected.props.is_empty() {
+            let objects = parts.len() - collected.others.len();
+            if let ([(other_ptr, other)], 0) = (collected.others.as_slice(), objects) {
+                let (other_ptr, other) = (other_ptr.clone(), other.clone());
+                return self.schema_ref(&other, &other_ptr, hint);
+            }
+            return if collected.additional { Ty::Object } else { Ty::Value };
+        }
+        let id = self.named(hint, ptr);
+        let name = self.defs[id].name.clone();
+        let mut seen = HashSet::new();
+        let mut unique = Vec::new();
+        // The last definition of a property wins, as in JSON Schema every part must hold.
+        for (json_name, schema, at) in collected.props.iter().rev() {
+            if seen.insert(json_name.clone()) {
+                unique.push((json_name, schema, at));
+            }
+        }
+        unique.reverse();
+        let mut names = Namespace::default();
+        let mut fields = Vec::new();
+        for (json_name, schema, at) in unique {
+            let prop_ptr = pointer::push(&pointer::push(at, "properties"), json_name);
+            let ty = self.boxed_ref(schema, &prop_ptr, &format!("{name} {json_name}"));
+            let (doc, rw) = match schema {
+                ReferenceOr::Item(s) => (docs(&s.schema_data), s.schema_data.read_only || s.schema_data.write_only),
+                ReferenceOr::Reference { .. } => (None, false),
+            };
+            let required = collected.required.contains(json_name) && !rw && !ty.is_option();
+            let ty = if required { ty } else { ty.option() };
+            fields.push(Field {
+                name: names.unique(names::value_name(json_name, "field")),
+                json_name: json_name.clone(),
+                required: required && ty != Ty::Value,
+                ty,
+                doc,
+            });
+        }
+        let extra = collected.additional.then_some(Ty::Value);
+        self.define(id, TypeKind::Struct { fields, extra }, docs(data));
+        Ty::Named(id)
+    }
+
+    /// Gathers the properties of an `allOf` part, following references and nested `allOf`s.
+    fn collect_object(&mut self, part: &ReferenceOr<Schema>, ptr: &str, out: &mut Collected, hops: usize) {
+        if hops > 16 {
+            return;
+        }
+        let (schema, at) = match part {
+            ReferenceOr::Reference { reference } => {
+                let Some(node) = refs::target(self.cx, self.root, reference, ptr) else {
+                    return;
+                };
+                if let Some(inner) = node.get("$ref").and_then(Value::as_str) {
+                    let inner = ReferenceOr::Reference { reference: inner.to_owned() };
+                    return self.collect_object(&inner, reference, out, hops + 1);
+                }
+                match refs::parse::<Schema>(node) {
+                    Ok(s) => (s, reference.clone()),
+                    Err(_) => return,
+                }
+            }
+            ReferenceOr::Item(s) => (s.clone(), ptr.to_owned()),
+        };
+        use openapiv3::Type;
+        let (props, required, additional, nested) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, &o.additional_properties, &[][..]),
+            SchemaKind::Any(a) if !a.properties.is_empty() || !a.all_of.is_empty() => {
+                (&a.properties, &a.required, &a.additional_properties, a.all_of.as_slice())
+            }
+            SchemaKind::AllOf { all_of } => {
+                for (i, p) in all_of.iter().enumerate() {
+                    let p_ptr = pointer::push(&pointer::push(&at, "allOf"), &i.to_string());
+                    self.collect_object(p, &p_ptr, out, hops + 1);
+                }
+                return;
+            }
+            _ => {
+                out.others.push((ptr.to_owned(), part.clone()));
+                return;
+            }
+        };
+        for (name, prop) in props {
+            out.props.push((name.clone(), prop.clone(), at.clone()));
+        }
+        out.required.extend(required.iter().cloned());
+        if matches!(additional, Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_))) {
+            out.additional = true;
+        }
+        for (i, p) in nested.iter().enumerate() {
+            let p_ptr = pointer::push(&pointer::push(&at, "allOf"), &i.to_string());
+            self.collect_object(p, &p_ptr, out, hops + 1);
+        }
+    }
+
+    /// A named type for the schema at `ptr`: the reserved component name, or a new one.
+    fn named(&mut self, hint: &str, ptr: &str) -> usize {
+        if let Some(&id) = self.reserved.get(ptr) {
+            if matches!(self.defs[id].kind, TypeKind::Pending) {
+                self.memo.insert(ptr.to_owned(), Ty::Named(id));
+                return id;
+            }
+        }
+        let name = self.names.unique(names::type_name(hint, "Type"));
+        let id = self.push_def(name, ptr.to_owned());
+        self.memo.insert(ptr.to_owned(), Ty::Named(id));
+        id
+    }
+
+    fn push_def(&mut self, name: String, pointer: String) -> usize {
+        self.defs.push(TypeDef {
+            name,
+            doc: None,
+            pointer,
+            kind: TypeKind::Pending,
+        });
+        self.defs.len() - 1
+    }
+
+    fn define(&mut self, id: usize, kind: TypeKind, doc: Option<String>) {
+        let def = &mut self.defs[id];
+        def.kind = kind;
+        def.doc = doc;
+    }
+}
+
+#[derive(Default)]
+struct Collected {
+    props: Vec<(String, ReferenceOr<Box<Schema>>, String)>,
+    required: Vec<String>,
+    additional: bool,
+    others: Vec<(String, ReferenceOr<Schema>)>,
+}
+
+/// Title and description, joined as a doc comment.
+pub fn docs(data: &openapiv3::SchemaData) -> Option<String> {
+    join_docs(data.title.as_deref(), data.description.as_deref())
+}
+
+fn docs_of(node: &Value) -> Option<String> {
+    join_docs(
+        node.get("title").and_then(Value::as_str),
+        node.get("description").and_then(Value::as_str),
+    )
+}
+
+pub fn join_docs(title: Option<&str>, description: Option<&str>) -> Option<String> {
+    match (title.filter(|t| !t.trim().is_empty()), description.filter(|d| !d.trim().is_empty())) {
+        (Some(t), Some(d)) => Some(format!("{t}\n\n{d}")),
+        (Some(t), None) => Some(t.to_owned()),
+        (None, Some(d)) => Some(d.to_owned()),
+        (None, None) => None,
+    }
+}
+
+fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Ty {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Ty::Binary,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Ty::Uuid,
+        _ => Ty::String,
+    }
+}
+
+fn integer_format(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> Ty {
+    match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uint32" => Ty::U32,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" => Ty::U64,
+        _ => Ty::I64,
+    }
+}
+
+/// `{type: "null"}` after normalization: no type, only `nullable`.
+fn is_null_schema(part: &ReferenceOr<Schema>) -> bool {
+    match part {
+        ReferenceOr::Item(s) => {
+            s.schema_data.nullable
+                && matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty() && a.items.is_none() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() && a.enumeration.is_empty())
+        }
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+fn variant_word(ty: &Ty, i: usize) -> String {
+    match ty {
+        Ty::String | Ty::DateTime | Ty::Date | Ty::Uuid => "String".into(),
+        Ty::Bool => "Bool".into(),
+        Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => "Integer".into(),
+        Ty::F32 | Ty::F64 => "Number".into(),
+        Ty::Vec(_) => "Array".into(),
+        Ty::Object | Ty::Map(_) => "Object".into(),
+        _ => format!("Variant{i}"),
+    }
+}

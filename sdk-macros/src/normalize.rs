@@ -1,0 +1,278 @@
+//! Normalization: rewrites a parsed document, in place, into the OpenAPI 3.0 shapes that
+//! `openapiv3` and the model read.
+//!
+//! Two kinds of input need it. OpenAPI 3.1 documents use JSON Schema 2020-12 forms that
+//! `openapiv3` (3.0 only) rejects or drops: `type: [T, "null"]`, `const`, numeric
+//! `exclusiveMinimum`, `prefixItems`. And documents from the wild break the rules: numbers
+//! beyond `i64` in integer bounds, `type: "null"` in 3.0, string enums holding numbers or
+//! `null`, keywords of the wrong JSON type. Each rewrite keeps the meaning a client needs
+//! (the wire type and whether `null` is allowed) and drops only validation details, so one
+//! odd node never stops a whole document from generating.
+
+use serde_json::{Map, Value};
+
+/// Keys whose values are data, not schemas: never rewritten.
+const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "const", "x-examples"];
+
+/// Nesting beyond this is left as it is (the model degrades it to a free-form value).
+const MAX_DEPTH: usize = 256;
+
+/// Checks the version and rewrites the document; `Err((pointer, message))` when the
+/// document is not OpenAPI 3.0 or 3.1.
+pub fn normalize(root: &mut Value) -> Result<(), (String, String)> {
+    let Some(obj) = root.as_object_mut() else {
+        return Err(("#".into(), "the document is not an object".into()));
+    };
+    check_version(obj)?;
+    if let Some(info) = obj.get_mut("info").and_then(Value::as_object_mut) {
+        for key in ["title", "version"] {
+            if let Some(v) = info.get_mut(key) {
+                stringify(v);
+            }
+        }
+    }
+    walk(root, 0);
+    Ok(())
+}
+
+// ===== internal =====
+
+fn check_version(obj: &Map<String, Value>) -> Result<(), (String, String)> {
+    if obj.contains_key("swagger") {
+        return Err((
+            "#/swagger".into(),
+            "Swagger 2.0 documents are not supported; convert the document to OpenAPI 3 first".into(),
+        ));
+    }
+    let version = match obj.get("openapi") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(_) => return Err(("#/openapi".into(), "`openapi` must be a version string such as \"3.0.3\"".into())),
+        None => {
+            return Err((
+                "#".into(),
+                "this is not an OpenAPI document: the `openapi` version field is missing".into(),
+            ))
+        }
+    };
+    if version.starts_with("3.0") || version.starts_with("3.1") {
+        Ok(())
+    } else {
+        Err((
+            "#/openapi".into(),
+            format!("OpenAPI version {version} is not supported; 3.0.x and 3.1.x are"),
+        ))
+    }
+}
+
+fn walk(node: &mut Value, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match node {
+        Value::Object(obj) => {
+            if looks_like_schema(obj) {
+                fix_schema(obj);
+            }
+            for (key, child) in obj.iter_mut() {
+                if !DATA_KEYS.contains(&key.as_str()) && !key.starts_with("x-") {
+                    walk(child, depth + 1);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| walk(item, depth + 1)),
+        _ => {}
+    }
+}
+
+/// A schema has a `type` string or array, or one of the composition keywords. A
+/// `properties` map whose property is called `type` holds an object there, so it is not
+/// mistaken for a schema.
+fn looks_like_schema(obj: &Map<String, Value>) -> bool {
+    matches!(obj.get("type"), Some(Value::String(_) | Value::Array(_)))
+        || ["allOf", "oneOf", "anyOf", "properties", "items", "const", "nullable"]
+            .iter()
+            .any(|k| obj.contains_key(*k) && !obj.get(*k).is_some_and(Value::is_string))
+}
+
+fn fix_schema(obj: &mut Map<String, Value>) {
+    fix_type(obj);
+    if let Some(value) = obj.remove("const") {
+        obj.entry("enum").or_insert_with(|| Value::Array(vec![value]));
+    }
+    fix_enum(obj);
+    fix_exclusive_bound(obj, "exclusiveMinimum", "minimum");
+    fix_exclusive_bound(obj, "exclusiveMaximum", "maximum");
+    if obj.get("type").and_then(Value::as_str) == Some("integer") {
+        for key in ["minimum", "maximum", "multipleOf"] {
+            if obj.get(key).is_some_and(|v| v.as_i64().is_none()) {
+                obj.remove(key);
+            }
+        }
+    }
+    if obj.contains_key("prefixItems") && !obj.contains_key("items") {
+        obj.insert("items".into(), Value::Object(Map::new()));
+    }
+    obj.remove("prefixItems");
+    if obj.get("items").is_some_and(|v| !v.is_object()) {
+        obj.insert("items".into(), Value::Object(Map::new()));
+    }
+    drop_if(obj, "required", |v| {
+        !v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+    });
+    for key in ["nullable", "readOnly", "writeOnly", "deprecated", "uniqueItems"] {
+        drop_if(obj, key, |v| !v.is_boolean());
+    }
+    for key in ["format", "pattern"] {
+        drop_if(obj, key, |v| !v.is_string());
+    }
+    for key in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"] {
+        drop_if(obj, key, |v| v.as_u64().is_none());
+    }
+    for key in ["minimum", "maximum", "multipleOf"] {
+        drop_if(obj, key, |v| !v.is_number());
+    }
+    drop_if(obj, "additionalProperties", |v| !(v.is_boolean() || v.is_object()));
+    drop_if(obj, "properties", |v| !v.is_object());
+    drop_if(obj, "discriminator", |v| {
+        !v.get("propertyName").is_some_and(Value::is_string)
+    });
+    for key in ["title", "description"] {
+        if let Some(v) = obj.get_mut(key) {
+            stringify(v);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        drop_if(obj, key, |v| !v.is_array());
+    }
+}
+
+/// `type: [T, "null"]` → `type: T, nullable: true`; several non-null types, an unknown
+/// type, or `type: "null"` → no `type` (a free-form value).
+fn fix_type(obj: &mut Map<String, Value>) {
+    let Some(ty) = obj.get("type") else { return };
+    let mut types: Vec<String> = match ty {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(items) => items.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+        _ => Vec::new(),
+    };
+    let had_null = types.iter().any(|t| t == "null");
+    types.retain(|t| t != "null");
+    if had_null {
+        obj.insert("nullable".into(), Value::Bool(true));
+    }
+    const KNOWN: &[&str] = &["string", "number", "integer", "boolean", "object", "array"];
+    match types.as_slice() {
+        [one] if KNOWN.contains(&one.as_str()) => {
+            obj.insert("type".into(), Value::String(one.clone()));
+        }
+        // "integer" with "number" is a number.
+        [a, b] if (a == "integer" && b == "number") || (a == "number" && b == "integer") => {
+            obj.insert("type".into(), Value::String("number".into()));
+        }
+        _ => {
+            obj.remove("type");
+        }
+    }
+}
+
+/// Enum values of the wrong JSON type: `null` becomes `nullable`, numbers in a string
+/// enum become strings; an enum that is still inconsistent is dropped.
+fn fix_enum(obj: &mut Map<String, Value>) {
+    let ty = obj.get("type").and_then(Value::as_str).map(String::from);
+    let Some(Value::Array(values)) = obj.get_mut("enum") else {
+        if obj.contains_key("enum") {
+            obj.remove("enum");
+        }
+        return;
+    };
+    let had_null = values.iter().any(Value::is_null);
+    values.retain(|v| !v.is_null());
+    let consistent = match ty.as_deref() {
+        Some("string") => {
+            values.iter_mut().for_each(stringify);
+            values.iter().all(Value::is_string)
+        }
+        Some("integer") => values.iter().all(|v| v.as_i64().is_some()),
+        Some("number") => values.iter().all(Value::is_number),
+        Some("boolean") => values.iter().all(Value::is_boolean),
+        _ => true,
+    };
+    let empty = values.is_empty();
+    if had_null {
+        obj.insert("nullable".into(), Value::Bool(true));
+    }
+    if !consistent || empty {
+        obj.remove("enum");
+    }
+}
+
+/// 3.1's numeric `exclusiveMinimum: 5` is 3.0's `minimum: 5, exclusiveMinimum: true`.
+fn fix_exclusive_bound(obj: &mut Map<String, Value>, exclusive: &str, bound: &str) {
+    match obj.get(exclusive) {
+        Some(Value::Number(n)) => {
+            let n = n.clone();
+            obj.insert(bound.into(), Value::Number(n));
+            obj.insert(exclusive.into(), Value::Bool(true));
+        }
+        Some(Value::Bool(_)) | None => {}
+        Some(_) => {
+            obj.remove(exclusive);
+        }
+    }
+}
+
+fn drop_if(obj: &mut Map<String, Value>, key: &str, bad: impl Fn(&Value) -> bool) {
+    if obj.get(key).is_some_and(bad) {
+        obj.remove(key);
+    }
+}
+
+fn stringify(v: &mut Value) {
+    match v {
+        Value::String(_) => {}
+        Value::Number(n) => *v = Value::String(n.to_string()),
+        Value::Bool(b) => *v = Value::String(b.to_string()),
+        other => *other = Value::String(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn norm(mut doc: Value) -> Value {
+        normalize(&mut doc).expect("normalizes");
+        doc
+    }
+
+    #[test]
+    fn nullable_type_arrays_and_const() {
+        let doc = norm(json!({"openapi": "3.1.0", "components": {"schemas": {
+            "A": {"type": ["string", "null"], "const": "x"},
+            "B": {"type": "integer", "exclusiveMinimum": 0, "minimum": -9223372036854776000.0},
+            "C": {"type": "null"},
+        }}}));
+        let s = &doc["components"]["schemas"];
+        assert_eq!(s["A"], json!({"type": "string", "nullable": true, "enum": ["x"]}));
+        assert_eq!(s["B"], json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0}));
+        assert_eq!(s["C"], json!({"nullable": true}));
+    }
+
+    #[test]
+    fn versions() {
+        assert!(normalize(&mut json!({"swagger": "2.0"})).is_err());
+        assert!(normalize(&mut json!({"openapi": "4.0.0"})).is_err());
+        assert!(normalize(&mut json!({"info": {}})).is_err());
+        assert!(normalize(&mut json!([])).is_err());
+        let doc = norm(json!({"openapi": "3.0.0", "info": {"title": "T", "version": 1.0}}));
+        assert_eq!(doc["info"]["version"], json!("1.0"));
+    }
+
+    #[test]
+    fn examples_are_left_alone() {
+        let doc = norm(json!({"openapi": "3.0.0", "x": {"type": "object", "example": {"type": ["a", "null"]}}}));
+        assert_eq!(doc["x"]["example"], json!({"type": ["a", "null"]}));
+    }
+}

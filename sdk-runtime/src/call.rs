@@ -1,0 +1,212 @@
+//! Request builders of generated clients.
+//!
+//! Every generated builder (`builders::ListPets<'a>`) wraps one [`Call`]: the client it
+//! borrows, the [`Request`] being described, and the decoders of its responses. Methods
+//! every builder shares (`send`, `.await`, per-call options) are written once, here, and
+//! stamped onto each builder by [`call_impls!`](crate::__call_impls), so generated code
+//! stays a description of the request rather than a copy of the request pipeline.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::__private::{Operation, QueryStyle, Request};
+use crate::decode::{DecodeErr, DecodeOk};
+use crate::{Client, Response, Result};
+
+/// One call being built: the request, and how to decode its answers.
+pub struct Call<'a, T> {
+    client: &'a Client,
+    request: Request,
+    ok: DecodeOk<T>,
+    err: DecodeErr,
+}
+
+impl<'a, T: Send + 'static> Call<'a, T> {
+    /// Starts a call of `op` on `client`.
+    pub fn new(
+        client: &'a Client,
+        op: &'static Operation,
+        ok: DecodeOk<T>,
+        err: DecodeErr,
+    ) -> Self {
+        Call {
+            client,
+            request: Request::new(op, crate::CallOptions::default()),
+            ok,
+            err,
+        }
+    }
+
+    /// Sends the request through the runtime's single execute path.
+    pub async fn send(self) -> Result<Response<T>> {
+        crate::__private::execute(self.client, self.request, self.ok, self.err).await
+    }
+
+    /// See [`Request::path_param`].
+    pub fn path_param(&mut self, name: &str, value: &impl Serialize) {
+        self.request.path_param(name, value);
+    }
+
+    /// See [`Request::query`].
+    pub fn query(&mut self, name: &str, value: &impl Serialize, style: QueryStyle) {
+        self.request.query(name, value, style);
+    }
+
+    /// See [`Request::header`].
+    pub fn header(&mut self, name: &str, value: &impl Serialize) {
+        self.request.header(name, value);
+    }
+
+    /// See [`Request::cookie`].
+    pub fn cookie(&mut self, name: &str, value: &impl Serialize) {
+        self.request.cookie(name, value);
+    }
+
+    /// See [`Request::json_body`].
+    pub fn json_body(&mut self, body: &impl Serialize, content_type: &'static str) {
+        self.request.json_body(body, content_type);
+    }
+
+    /// See [`Request::form_body`].
+    pub fn form_body(&mut self, body: &impl Serialize) {
+        self.request.form_body(body);
+    }
+
+    /// See [`Request::multipart_body`].
+    pub fn multipart_body(&mut self, body: &impl Serialize, binary_fields: &[&str]) {
+        self.request.multipart_body(body, binary_fields);
+    }
+
+    /// See [`Request::bytes_body`].
+    pub fn bytes_body(&mut self, body: bytes::Bytes, content_type: &'static str) {
+        self.request.bytes_body(body, content_type);
+    }
+
+    /// See [`Request::text_body`].
+    pub fn text_body(&mut self, body: String, content_type: &'static str) {
+        self.request.text_body(body, content_type);
+    }
+
+    /// Sets the idempotency key sent on every attempt of this call.
+    pub fn set_idempotency_key(&mut self, key: String) {
+        self.request.options.idempotency_key = Some(key);
+    }
+
+    /// Overrides the client's retry budget for this call.
+    pub fn set_max_retries(&mut self, max_retries: u32) {
+        self.request.options.max_retries = Some(max_retries);
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.request.options.timeout = Some(timeout);
+    }
+
+    /// Adds a header to this call only.
+    pub fn add_header(&mut self, name: String, value: String) {
+        self.request.options.headers.push((name, value));
+    }
+
+    /// Replaces the body with raw bytes of another media type the operation accepts.
+    pub fn set_raw_body(&mut self, body: bytes::Bytes, content_type: &'static str) {
+        self.request.bytes_body(body, content_type);
+    }
+
+    /// The request as described so far.
+    pub fn request(&self) -> &Request {
+        &self.request
+    }
+}
+
+impl<T> fmt::Debug for Call<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("request", &self.request)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The value of a discriminator property, for generated `oneOf` decoders.
+pub fn discriminator<'v>(value: &'v serde_json::Value, property: &str) -> Option<&'v str> {
+    value.get(property).and_then(serde_json::Value::as_str)
+}
+
+/// Decodes a buffered JSON value inside a generated `Deserialize` impl.
+pub fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+    value: serde_json::Value,
+) -> core::result::Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}
+
+/// Gives a generated request builder the methods every builder shares: `send()`,
+/// `.await` (through `IntoFuture`), per-call options and `Debug`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __call_impls {
+    ($builder:ident, $ok:ty) => {
+        impl<'a> $builder<'a> {
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> $crate::Result<$crate::Response<$ok>> {
+                self.0.send().await
+            }
+
+            /// Sends this idempotency key (instead of a generated one) on every attempt.
+            pub fn idempotency_key(
+                mut self,
+                key: impl ::core::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.0.set_idempotency_key(key.into());
+                self
+            }
+
+            /// Overrides the client's retry budget for this call (`0` disables retries).
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.0.set_max_retries(max_retries);
+                self
+            }
+
+            /// Overrides the client's total timeout for this call.
+            pub fn timeout(mut self, timeout: ::core::time::Duration) -> Self {
+                self.0.set_timeout(timeout);
+                self
+            }
+
+            /// Adds a header to this call.
+            pub fn header(
+                mut self,
+                name: impl ::core::convert::Into<::std::string::String>,
+                value: impl ::core::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.0.add_header(name.into(), value.into());
+                self
+            }
+
+            /// Sends raw bytes as the body, for another media type the operation accepts.
+            pub fn body_bytes(
+                mut self,
+                content_type: &'static str,
+                body: impl ::core::convert::Into<$crate::types::Bytes>,
+            ) -> Self {
+                self.0.set_raw_body(body.into(), content_type);
+                self
+            }
+        }
+
+        impl<'a> ::core::future::IntoFuture for $builder<'a> {
+            type Output = $crate::Result<$crate::Response<$ok>>;
+            type IntoFuture = $crate::__private::BoxFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+
+        impl ::core::fmt::Debug for $builder<'_> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Debug::fmt(&self.0, f)
+            }
+        }
+    };
+}

@@ -1,0 +1,131 @@
+//! The untyped core client that every generated client wraps.
+//!
+//! A generated `Client` is a newtype around [`Client`]; all of its methods end
+//! in the one `execute` path, which reads everything it needs from here: the
+//! `reqwest` connection pool, the resolved configuration, the API description
+//! and the credentials.
+//!
+//! `Client` is an `Arc` inside, so cloning is cheap and clones share the
+//! connection pool and the credentials. Create it with [`Client::builder`]
+//! (or the generated `Client::builder()`), which documents every default.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::__private::ApiDescription;
+use crate::auth::{self, Credentials};
+use crate::config::ClientBuilder;
+use crate::retry::RetryPolicy;
+use crate::trace::Redactor;
+
+/// A configured connection to one API.
+///
+/// # Example
+///
+/// ```no_run
+/// use sdk_runtime::{Client, Credentials};
+/// # static API: sdk_runtime::__private::ApiDescription = sdk_runtime::__private::ApiDescription {
+/// #   title: "Pets", version: "1", env_prefix: "PETS", default_base_url: Some("https://pets.example"),
+/// #   security_schemes: &[], default_security: &[], idempotency_header: None, sensitive_query_params: &[] };
+///
+/// # fn main() -> sdk_runtime::Result<()> {
+/// let client = Client::builder(&API).api_key("sk_live_old").build()?;
+/// // Later, after rotating the key in the provider's dashboard:
+/// client.set_credentials(Credentials::api_key("sk_live_new"));
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<ClientRef>,
+}
+
+/// Implemented by every client type `ClientBuilder::build` can produce:
+/// [`Client`] itself and each generated client.
+pub trait FromClient: Sized {
+    /// Wraps a built core client.
+    fn from_client(client: Client) -> Self;
+}
+
+impl FromClient for Client {
+    fn from_client(client: Client) -> Self {
+        client
+    }
+}
+
+impl Client {
+    /// Starts configuring a client for `api`.
+    pub fn builder(api: &'static ApiDescription) -> ClientBuilder<Client> {
+        ClientBuilder::new(api)
+    }
+
+    /// The base URL every path is appended to (without a trailing `/`).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The description of the API this client talks to.
+    pub fn api(&self) -> &'static ApiDescription {
+        self.inner.api
+    }
+
+    /// Replaces the credentials (and any credentials provider) for this client
+    /// and all its clones.
+    ///
+    /// Attempts that start afterwards use the new credentials; an attempt
+    /// already on the wire finishes with the ones it started with.
+    pub fn set_credentials(&self, credentials: Credentials) {
+        self.inner.credentials.set(credentials);
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        let mut d = f.debug_struct("Client");
+        d.field("api", &inner.api.title)
+            .field("base_url", &inner.base_url)
+            .field("credentials", &inner.credentials_summary())
+            .field("max_retries", &inner.retry.max_retries())
+            .field("timeout", &inner.timeout);
+        if inner.debug {
+            d.field("debug", &true);
+        }
+        d.finish_non_exhaustive()
+    }
+}
+
+// ===== internal =====
+
+/// Everything a client shares with its clones.
+pub(crate) struct ClientRef {
+    pub(crate) http: reqwest::Client,
+    pub(crate) api: &'static ApiDescription,
+    pub(crate) base_url: String,
+    pub(crate) credentials: auth::Store,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) request_id_header: HeaderName,
+    pub(crate) idempotency_header: HeaderName,
+    pub(crate) debug: bool,
+    pub(crate) debug_body_limit: usize,
+    pub(crate) redactor: Redactor,
+    pub(crate) max_response_bytes: usize,
+}
+
+impl ClientRef {
+    /// What `Debug` shows instead of the credentials themselves.
+    fn credentials_summary(&self) -> String {
+        if self.credentials.is_provider() {
+            return "<provider>".to_owned();
+        }
+        match self.credentials.current() {
+            Ok(creds) => format!("{creds:?}"),
+            Err(_) => "<unavailable>".to_owned(),
+        }
+    }
+}

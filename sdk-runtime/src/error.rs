@@ -1,0 +1,400 @@
+//! The error type of every client call.
+//!
+//! [`Error`] is opaque on purpose (like `reqwest::Error`): callers ask questions
+//! with predicates ([`is_status`](Error::is_status), [`is_timeout`](Error::is_timeout),
+//! [`is_retryable`](Error::is_retryable), …) and read details with accessors
+//! ([`status`](Error::status), [`request_id`](Error::request_id),
+//! [`body`](Error::body), …). New kinds and details can then be added without
+//! breaking anyone's `match`.
+//!
+//! An error that came from a server always carries the request ID the server
+//! assigned, and its `Display` ends with `(request id …)` or `(no request id)`,
+//! so a log line is enough to find the request in the provider's dashboard.
+//! Errors never contain credentials: URLs are redacted before they are stored,
+//! and transport errors are stripped of their URL.
+//!
+//! The error is a single pointer wide, so `Result<T, Error>` stays small on the
+//! happy path.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::Duration;
+
+use http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::decode::ErrorBody;
+use crate::types::Bytes;
+
+/// A boxed error, the `source` of transport and credential failures.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// `Result` with this crate's [`Error`] as the default error type.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// Everything that can go wrong when building a client or calling the API.
+///
+/// # Example
+///
+/// ```no_run
+/// # fn handle(result: sdk_runtime::Result<()>) {
+/// match result {
+///     Ok(()) => {}
+///     Err(e) if e.status() == Some(sdk_runtime::__private::StatusCode::NOT_FOUND) => {
+///         eprintln!("not found ({:?})", e.request_id());
+///     }
+///     Err(e) if e.is_timeout() => eprintln!("timed out after {} attempts", e.attempts()),
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+impl Error {
+    /// The client configuration is invalid (reported by `ClientBuilder::build`),
+    /// or the credentials provider failed.
+    pub fn is_config(&self) -> bool {
+        self.inner.kind == Kind::Config
+    }
+
+    /// The request could not be built: a parameter or body did not serialize,
+    /// a header value was invalid, or an idempotency key was malformed.
+    ///
+    /// Configuration errors from `ClientBuilder::build` count as builder errors
+    /// too (as in `reqwest`); use [`is_config`](Self::is_config) to tell them apart.
+    pub fn is_builder(&self) -> bool {
+        matches!(self.inner.kind, Kind::Builder | Kind::Config)
+    }
+
+    /// The connection could not be established.
+    pub fn is_connect(&self) -> bool {
+        self.inner.kind == Kind::Connect
+    }
+
+    /// The attempt did not finish (response and body) within the timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.inner.kind == Kind::Timeout
+    }
+
+    /// The server answered with a non-success status.
+    pub fn is_status(&self) -> bool {
+        self.inner.kind == Kind::Status
+    }
+
+    /// A success response arrived but its body could not be decoded.
+    pub fn is_decode(&self) -> bool {
+        self.inner.kind == Kind::Decode
+    }
+
+    /// The response body could not be read, or exceeded the size limit.
+    pub fn is_body(&self) -> bool {
+        self.inner.kind == Kind::Body
+    }
+
+    /// Whether the retry policy considered the last failure retryable
+    /// (for example a `503` or a connection reset), even if retries ran out.
+    pub fn is_retryable(&self) -> bool {
+        self.inner.retryable
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.inner.response.as_ref().map(|r| r.status)
+    }
+
+    /// The request ID the server assigned, read from the configured header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.response.as_ref()?.request_id.as_deref()
+    }
+
+    /// How many attempts were made (`0` when the request was never sent).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// The delay the server asked for with `Retry-After` or `retry-after-ms`.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.response.as_ref()?.retry_after
+    }
+
+    /// The typed error body the operation documents for this status, if the
+    /// body parsed as that type.
+    ///
+    /// `E` is the generated error type, e.g. `err.body::<types::ApiError>()`.
+    pub fn body<E: 'static>(&self) -> Option<&E> {
+        self.inner.response.as_ref()?.typed.as_ref()?.downcast_ref()
+    }
+
+    /// The raw response body of a status or decode error.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        self.inner.response.as_ref()?.raw.as_deref()
+    }
+
+    /// Parses the raw body as JSON of any type, or `None` when there is no body
+    /// or it does not parse.
+    pub fn body_as<T: DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(self.raw_body()?).ok()
+    }
+
+    /// The request's method and URL, with sensitive query parameters redacted.
+    pub fn url(&self) -> Option<&str> {
+        self.inner.url.as_deref()
+    }
+
+    /// Removes the URL, e.g. before showing the error to an end user.
+    #[must_use]
+    pub fn without_url(mut self) -> Self {
+        self.inner.url = None;
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        match (inner.kind, &inner.response) {
+            (Kind::Status, Some(r)) => write!(f, "server returned {}", r.status)?,
+            (Kind::Decode, Some(r)) => {
+                write!(f, "could not decode the {} response body", r.status)?
+            }
+            _ => f.write_str(inner.kind.describe())?,
+        }
+        if let Some(message) = &inner.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(url) = &inner.url {
+            write!(f, " for {url}")?;
+        }
+        if inner.attempts > 1 {
+            write!(f, " after {} attempts", inner.attempts)?;
+        }
+        match &inner.response {
+            Some(Response {
+                request_id: Some(id),
+                ..
+            }) => write!(f, " (request id {id})"),
+            Some(_) => f.write_str(" (no request id)"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        let mut d = f.debug_struct("sdk_runtime::Error");
+        d.field("kind", &inner.kind);
+        if let Some(message) = &inner.message {
+            d.field("message", message);
+        }
+        if let Some(url) = &inner.url {
+            d.field("url", url);
+        }
+        if let Some(r) = &inner.response {
+            d.field("status", &r.status);
+            d.field("request_id", &r.request_id);
+            if let Some(raw) = &r.raw {
+                d.field("body_len", &raw.len());
+            }
+        }
+        if inner.attempts != 1 {
+            d.field("attempts", &inner.attempts);
+        }
+        if let Some(source) = &inner.source {
+            d.field("source", source);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner.source.as_ref().map(|e| &**e as _)
+    }
+}
+
+// ===== internal =====
+
+/// What failed; private so kinds can be added without a breaking change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Config,
+    Builder,
+    Connect,
+    Timeout,
+    Request,
+    Body,
+    Status,
+    Decode,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Config => "invalid client configuration",
+            Kind::Builder => "invalid request",
+            Kind::Connect => "could not connect",
+            Kind::Timeout => "request timed out",
+            Kind::Request => "request failed",
+            Kind::Body => "could not read the response body",
+            Kind::Status => "server returned an error status",
+            Kind::Decode => "could not decode the response body",
+        }
+    }
+}
+
+struct Inner {
+    kind: Kind,
+    message: Option<Cow<'static, str>>,
+    source: Option<BoxError>,
+    url: Option<String>,
+    response: Option<Response>,
+    attempts: u32,
+    retryable: bool,
+}
+
+/// What the server said, for errors that came from a response.
+struct Response {
+    status: StatusCode,
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
+    raw: Option<Bytes>,
+    typed: Option<ErrorBody>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: Kind) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                message: None,
+                source: None,
+                url: None,
+                response: None,
+                attempts: 0,
+                retryable: false,
+            }),
+        }
+    }
+
+    pub(crate) fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
+        self.inner.message = Some(message.into());
+        self
+    }
+
+    pub(crate) fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.inner.source = Some(source.into());
+        self
+    }
+
+    pub(crate) fn with_url(mut self, url: String) -> Self {
+        self.inner.url = Some(url);
+        self
+    }
+
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        self.inner.attempts = attempts;
+        self
+    }
+
+    pub(crate) fn with_retryable(mut self, retryable: bool) -> Self {
+        self.inner.retryable = retryable;
+        self
+    }
+
+    /// Records the response this error came from.
+    pub(crate) fn with_response(
+        mut self,
+        status: StatusCode,
+        request_id: Option<String>,
+        retry_after: Option<Duration>,
+    ) -> Self {
+        self.inner.response = Some(Response {
+            status,
+            request_id,
+            retry_after,
+            raw: None,
+            typed: None,
+        });
+        self
+    }
+
+    /// Attaches the raw and typed bodies; call after [`with_response`](Self::with_response).
+    pub(crate) fn with_body(mut self, raw: Bytes, typed: Option<ErrorBody>) -> Self {
+        if let Some(r) = &mut self.inner.response {
+            r.raw = Some(raw);
+            r.typed = typed;
+        }
+        self
+    }
+}
+
+/// A configuration error reported by `ClientBuilder::build`.
+pub(crate) fn config(message: impl Into<Cow<'static, str>>) -> Error {
+    Error::new(Kind::Config).with_message(message)
+}
+
+/// A request that could not be built.
+pub(crate) fn builder(message: impl Into<Cow<'static, str>>) -> Error {
+    Error::new(Kind::Builder).with_message(message)
+}
+
+/// Classifies a transport error; the URL is stripped because it may hold a
+/// query-string API key.
+pub(crate) fn transport(error: reqwest::Error) -> Error {
+    let kind = if error.is_timeout() {
+        Kind::Timeout
+    } else if error.is_connect() {
+        Kind::Connect
+    } else if error.is_body() || error.is_decode() {
+        Kind::Body
+    } else {
+        Kind::Request
+    };
+    Error::new(kind).with_source(error.without_url())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_one_pointer() {
+        assert_eq!(size_of::<Error>(), size_of::<usize>());
+        assert_eq!(size_of::<Result<()>>(), size_of::<usize>());
+    }
+
+    #[test]
+    fn display_mentions_request_id_only_for_responses() {
+        let e = Error::new(Kind::Status)
+            .with_response(StatusCode::NOT_FOUND, Some("req_1".into()), None)
+            .with_url("GET http://h/x".into())
+            .with_attempts(1);
+        assert_eq!(
+            e.to_string(),
+            "server returned 404 Not Found for GET http://h/x (request id req_1)"
+        );
+        let e = Error::new(Kind::Status)
+            .with_response(StatusCode::BAD_GATEWAY, None, None)
+            .with_attempts(3);
+        assert_eq!(
+            e.to_string(),
+            "server returned 502 Bad Gateway after 3 attempts (no request id)"
+        );
+        let e = builder("bad header");
+        assert_eq!(e.to_string(), "invalid request: bad header");
+        assert!(e.is_builder() && !e.is_config());
+    }
+
+    #[test]
+    fn typed_body_downcasts() {
+        let e = Error::new(Kind::Status)
+            .with_response(StatusCode::BAD_REQUEST, None, None)
+            .with_body(Bytes::from_static(b"{\"a\":1}"), Some(Box::new(7u8)));
+        assert_eq!(e.body::<u8>(), Some(&7));
+        assert_eq!(e.body::<u16>(), None);
+        assert_eq!(e.body_as::<serde_json::Value>().unwrap()["a"], 1);
+    }
+}

@@ -1,0 +1,387 @@
+//! The description of one call, filled in by generated code.
+//!
+//! A generated method creates a [`Request`] from its `static` [`Operation`],
+//! adds each parameter with one call (`path_param`, `query`, `header`,
+//! `cookie`) and at most one body, then passes it to `execute`. All
+//! serialization happens here, once, instead of in every generated method.
+//!
+//! Setters never fail: the first serialization error is stored and returned by
+//! `execute` as a builder error ([`Error::is_builder`]), so generated code has
+//! no error handling of its own and user input can never cause a panic.
+//!
+//! Values are rendered the way OpenAPI 3 describes (`style`/`explode`):
+//!
+//! * path parameters use `simple` style and are percent-encoded as a single
+//!   segment (`a/b` becomes `a%2Fb`); arrays are comma-joined;
+//! * query parameters follow [`QueryStyle`]; names and values are
+//!   percent-encoded, delimiters (`,` `|` and `%20`) are not; `None` and empty
+//!   arrays add nothing;
+//! * form bodies nest Stripe-style: `a[b][c]=v`, arrays as `a[0]=v`.
+//!
+//! Every body except a stream is kept as bytes (or parts), so the request can
+//! be replayed on retry.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+
+use crate::__private::Operation;
+use crate::encode::{self, COMPONENT, COOKIE, NOTHING, Node};
+use crate::error::{self, Error};
+use crate::types::Bytes;
+
+/// Per-call overrides of the client's configuration.
+///
+/// Every generated method accepts these through its builder (`.options(…)`).
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use sdk_runtime::CallOptions;
+///
+/// let options = CallOptions::new()
+///     .idempotency_key("order-1234")
+///     .max_retries(5)
+///     .timeout(Duration::from_secs(5))
+///     .header("x-tenant", "acme");
+/// ```
+#[derive(Clone, Default)]
+pub struct CallOptions {
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) max_retries: Option<u32>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+impl CallOptions {
+    /// Options that override nothing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Uses this idempotency key instead of a generated one. An invalid key is
+    /// reported as a builder error when the call runs.
+    #[must_use]
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Overrides the client's maximum number of retries for this call.
+    #[must_use]
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call, replacing a default header of the same
+    /// name. An invalid name or value is reported as a builder error.
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+// Header values are left out: callers may pass tokens through `header`.
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("CallOptions");
+        if let Some(key) = &self.idempotency_key {
+            d.field("idempotency_key", key);
+        }
+        if let Some(n) = self.max_retries {
+            d.field("max_retries", &n);
+        }
+        if let Some(t) = self.timeout {
+            d.field("timeout", &t);
+        }
+        if !self.headers.is_empty() {
+            let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+            d.field("headers", &names);
+        }
+        d.finish()
+    }
+}
+
+/// How a query parameter is serialized (OpenAPI `style` + `explode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `style: form, explode: true` (the default): `id=1&id=2`; objects as `k=v&k2=v2`.
+    Form,
+    /// `style: form, explode: false`: `id=1,2`; objects as `obj=k,v,k2,v2`.
+    FormNoExplode,
+    /// `style: spaceDelimited`: `id=1%202`.
+    SpaceDelimited,
+    /// `style: pipeDelimited`: `id=1|2`.
+    PipeDelimited,
+    /// `style: deepObject`: `obj[k]=v`, nested as `obj[k][k2]=v`, arrays as `obj[k][0]=v`.
+    DeepObject,
+}
+
+/// One call, as generated code describes it.
+pub struct Request {
+    pub(crate) op: &'static Operation,
+    pub(crate) options: CallOptions,
+    pub(crate) path: String,
+    /// Encoded `name=value` pairs, in the order they were added.
+    pub(crate) query: Vec<String>,
+    pub(crate) headers: HeaderMap,
+    /// Names and encoded values.
+    pub(crate) cookies: Vec<(String, String)>,
+    pub(crate) body: Body,
+    pub(crate) error: Option<Error>,
+}
+
+impl Request {
+    /// Starts a request for `op` with the caller's options.
+    pub fn new(op: &'static Operation, options: CallOptions) -> Request {
+        Request {
+            op,
+            options,
+            path: op.path.to_owned(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: Body::Empty,
+            error: None,
+        }
+    }
+
+    /// Substitutes `{name}` in the path template with `value`, encoded as one
+    /// path segment.
+    pub fn path_param(&mut self, name: &str, value: &impl Serialize) {
+        let Some(value) = self.serialize_value(name, value) else {
+            return;
+        };
+        if value.is_null() {
+            return self.fail(format!("path parameter `{name}` is null"));
+        }
+        let rendered = encode::simple(&value, COMPONENT);
+        // URL parsers resolve `.` and `..` segments, which would change the
+        // path instead of naming a resource.
+        if rendered == "." || rendered == ".." {
+            return self.fail(format!("path parameter `{name}` cannot be `{rendered}`"));
+        }
+        let placeholder = format!("{{{name}}}");
+        if !self.path.contains(&placeholder) {
+            return self.fail(format!("path `{}` has no parameter `{name}`", self.op.path));
+        }
+        // The rendered value is fully percent-encoded, so it cannot contain a
+        // `{` that a later substitution would match.
+        self.path = self.path.replace(&placeholder, &rendered);
+    }
+
+    /// Adds a query parameter; `None`/null and empty arrays add nothing.
+    pub fn query(&mut self, name: &str, value: &impl Serialize, style: QueryStyle) {
+        let Some(value) = self.serialize_value(name, value) else {
+            return;
+        };
+        encode::query_pairs(name, &value, style, &mut self.query);
+    }
+
+    /// Adds a header; `None`/null adds nothing. Arrays are comma-joined.
+    pub fn header(&mut self, name: &str, value: &impl Serialize) {
+        let Some(value) = self.serialize_value(name, value) else {
+            return;
+        };
+        if value.is_null() {
+            return;
+        }
+        let rendered = encode::simple(&value, NOTHING);
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&rendered),
+        ) {
+            (Ok(name), Ok(value)) => {
+                self.headers.append(name, value);
+            }
+            (Err(_), _) => self.fail(format!("invalid header name `{name}`")),
+            (_, Err(_)) => self.fail(format!(
+                "header `{name}` has a value that is not valid in HTTP"
+            )),
+        }
+    }
+
+    /// Adds a cookie; `None`/null adds nothing.
+    pub fn cookie(&mut self, name: &str, value: &impl Serialize) {
+        let Some(value) = self.serialize_value(name, value) else {
+            return;
+        };
+        if !value.is_null() {
+            self.cookies
+                .push((name.to_owned(), encode::simple(&value, COOKIE)));
+        }
+    }
+
+    /// Sets a JSON body with the given content type (`application/json` or a
+    /// vendor type such as `application/merge-patch+json`).
+    pub fn json_body(&mut self, body: &impl Serialize, content_type: &'static str) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.set_body(Bytes::from(bytes), content_type),
+            Err(e) => self.fail_with("request body did not serialize as JSON", e),
+        }
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from an object;
+    /// nested values use brackets (`a[b][0]=v`).
+    pub fn form_body(&mut self, body: &impl Serialize) {
+        let Some(value) = self.serialize_value("form body", body) else {
+            return;
+        };
+        let Some(form) = encode::form(&value) else {
+            return self.fail("form body must serialize to an object");
+        };
+        self.set_body(Bytes::from(form), "application/x-www-form-urlencoded");
+    }
+
+    /// Sets a `multipart/form-data` body from an object: one part per field.
+    ///
+    /// Fields named in `binary_fields` hold bytes and become file parts;
+    /// strings, numbers and booleans become text parts; objects and arrays are
+    /// sent as JSON text; null fields are skipped.
+    pub fn multipart_body(&mut self, body: &impl Serialize, binary_fields: &[&str]) {
+        let Some(value) = self.serialize_value("multipart body", body) else {
+            return;
+        };
+        let Node::Object(fields) = value else {
+            return self.fail("multipart body must serialize to an object");
+        };
+        let mut parts = Vec::with_capacity(fields.len());
+        for (name, value) in fields {
+            let binary = binary_fields.contains(&name.as_str());
+            match encode::multipart_part(name, &value, binary) {
+                Ok(Some(part)) => parts.push(part),
+                Ok(None) => {}
+                Err(message) => return self.fail(message),
+            }
+        }
+        self.body = Body::Multipart(parts);
+    }
+
+    /// Sets a raw byte body.
+    pub fn bytes_body(&mut self, body: Bytes, content_type: &'static str) {
+        self.set_body(body, content_type);
+    }
+
+    /// Sets a text body.
+    pub fn text_body(&mut self, body: String, content_type: &'static str) {
+        self.set_body(Bytes::from(body), content_type);
+    }
+
+    /// Sets a streaming body. A stream can be sent once, so a request with a
+    /// streaming body is never retried (a buffered `reqwest::Body` still is).
+    pub fn stream_body(&mut self, body: reqwest::Body, content_type: &'static str) {
+        let Some(content_type) = self.content_type(content_type) else {
+            return;
+        };
+        self.body = match body.as_bytes() {
+            Some(bytes) => Body::Buffered(Bytes::copy_from_slice(bytes), content_type),
+            None => Body::Stream(Some(body), content_type),
+        };
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.op.id)
+            .field("method", &self.op.method)
+            .field("path", &self.path)
+            .field("query_params", &self.query.len())
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body", &self.body)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+// ===== internal =====
+
+/// A request body, kept replayable unless it is a stream.
+pub(crate) enum Body {
+    Empty,
+    Buffered(Bytes, HeaderValue),
+    Multipart(Vec<Part>),
+    /// Taken by the first attempt.
+    Stream(Option<reqwest::Body>, HeaderValue),
+}
+
+impl Body {
+    /// Whether the body can be sent again after a failed attempt.
+    pub(crate) fn is_replayable(&self) -> bool {
+        !matches!(self, Body::Stream(..))
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Body::Empty => f.write_str("Empty"),
+            Body::Buffered(bytes, ct) => write!(f, "Buffered({} bytes, {ct:?})", bytes.len()),
+            Body::Multipart(parts) => write!(f, "Multipart({} parts)", parts.len()),
+            Body::Stream(_, ct) => write!(f, "Stream({ct:?})"),
+        }
+    }
+}
+
+/// One part of a multipart body.
+#[derive(Clone)]
+pub(crate) struct Part {
+    pub(crate) name: String,
+    pub(crate) data: Bytes,
+    pub(crate) file: bool,
+}
+
+impl Request {
+    fn serialize_value(&mut self, what: &str, value: &impl Serialize) -> Option<Node> {
+        if self.error.is_some() {
+            return None;
+        }
+        match Node::from_serialize(value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail_with(format!("`{what}` did not serialize"), e);
+                None
+            }
+        }
+    }
+
+    fn fail(&mut self, message: impl Into<String>) {
+        if self.error.is_none() {
+            self.error = Some(error::builder(message.into()));
+        }
+    }
+
+    fn fail_with(&mut self, message: impl Into<String>, source: impl Into<crate::BoxError>) {
+        if self.error.is_none() {
+            self.error = Some(error::builder(message.into()).with_source(source));
+        }
+    }
+
+    fn content_type(&mut self, content_type: &'static str) -> Option<HeaderValue> {
+        match HeaderValue::from_str(content_type) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.fail(format!("invalid content type `{content_type}`"));
+                None
+            }
+        }
+    }
+
+    fn set_body(&mut self, bytes: Bytes, content_type: &'static str) {
+        if let Some(ct) = self.content_type(content_type) {
+            self.body = Body::Buffered(bytes, ct);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! A decoded response together with its status, headers and request ID.
+//!
+//! Generated methods return `Result<Response<T>>`. [`Response`] dereferences to
+//! the decoded value, so `client.get_pet(1).await?.name` works, while
+//! [`status`](Response::status), [`headers`](Response::headers) and
+//! [`request_id`](Response::request_id) stay one call away for logging and
+//! support tickets.
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+
+use http::{HeaderMap, StatusCode};
+
+/// A successful response: the decoded body plus the response metadata.
+///
+/// # Example
+///
+/// ```
+/// use sdk_runtime::Response;
+/// # fn show(pet: Response<String>) {
+/// println!("{} ({:?})", *pet, pet.request_id());
+/// let name: String = pet.into_inner();
+/// # }
+/// ```
+pub struct Response<T> {
+    head: ResponseHead,
+    value: T,
+}
+
+/// The metadata of a response, without its body.
+#[derive(Clone)]
+pub struct ResponseHead {
+    status: StatusCode,
+    headers: HeaderMap,
+    request_id: Option<String>,
+}
+
+impl<T> Response<T> {
+    /// Joins metadata and a value, e.g. after [`into_parts`](Self::into_parts).
+    pub fn from_parts(head: ResponseHead, value: T) -> Self {
+        Self { head, value }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.head.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.head.headers
+    }
+
+    /// The request ID the server assigned, read from the client's request-ID
+    /// header (`x-request-id` unless configured otherwise).
+    pub fn request_id(&self) -> Option<&str> {
+        self.head.request_id.as_deref()
+    }
+
+    /// The decoded value, dropping the metadata.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// Splits into metadata and value.
+    pub fn into_parts(self) -> (ResponseHead, T) {
+        (self.head, self.value)
+    }
+
+    /// Transforms the value, keeping the metadata.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            head: self.head,
+            value: f(self.value),
+        }
+    }
+}
+
+impl ResponseHead {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, request_id: Option<String>) -> Self {
+        Self {
+            status,
+            headers,
+            request_id,
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The request ID the server assigned.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> DerefMut for Response<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+}
+
+// Headers are left out of both Debug impls: a response may set cookies or echo
+// tokens, and the status plus request ID is what helps when debugging.
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.head.status)
+            .field("request_id", &self.head.request_id)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+impl fmt::Debug for ResponseHead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseHead")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .finish_non_exhaustive()
+    }
+}
