@@ -1,10 +1,13 @@
 //! Emission: renders the checked model as tokens. Nothing here decides names or meaning;
 //! every decision was made in `model`.
 
+mod batch;
 mod client;
 mod docs;
 mod ops;
+mod pagination;
 mod types;
+mod webhooks;
 
 use std::path::PathBuf;
 
@@ -29,6 +32,7 @@ pub fn generate(tokens: TokenStream, call_site_file: Option<PathBuf>) -> syn::Re
     let types = types::expand_types(&api, &rt);
     let client = client::expand_client(&api, &rt);
     let ops = ops::expand_ops(&api, &rt);
+    let webhooks = webhooks::expand_webhooks(&api, &rt);
     Ok(quote! {
         #errors
         // Rebuilds the calling crate whenever the document changes.
@@ -36,6 +40,7 @@ pub fn generate(tokens: TokenStream, call_site_file: Option<PathBuf>) -> syn::Re
         #client
         #types
         #ops
+        #webhooks
     })
 }
 

@@ -23,7 +23,11 @@ use crate::model::{binary_fields, Api, BodyKind, Decode, Group, Operation, Param
 
 /// Generates the operation methods and `pub mod builders`.
 pub fn expand_ops(api: &Api, rt: &Rt) -> TokenStream {
-    let root_ops = api.root.ops.iter().map(|op| expand_method(api, op, rt, None));
+    let root_ops = api.root.ops.iter().map(|op| {
+        let method = expand_method(api, op, rt, None);
+        let batch = super::batch::expand_client_methods(api, op, rt);
+        quote!(#method #batch)
+    });
     let groups = api.groups.iter().map(|g| expand_group(api, g, rt));
     let builders = api.operations().map(|op| expand_builder(api, op, rt));
     let root_impl = (!api.root.ops.is_empty()).then(|| quote! {
@@ -48,7 +52,11 @@ pub fn expand_ops(api: &Api, rt: &Rt) -> TokenStream {
 
 fn expand_group(api: &Api, group: &Group, rt: &Rt) -> TokenStream {
     let name = ident(&group.name);
-    let methods = group.ops.iter().map(|op| expand_method(api, op, rt, Some(())));
+    let methods = group.ops.iter().map(|op| {
+        let method = expand_method(api, op, rt, Some(()));
+        let batch = super::batch::expand_client_methods(api, op, rt);
+        quote!(#method #batch)
+    });
     quote! {
         impl<'a> #name<'a> {
             #(#methods)*
@@ -143,6 +151,7 @@ fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
             }
         }
     });
+    let paging = super::pagination::expand_builder_methods(api, op, rt);
     let doc = doc_attrs(&format!(
         "Request builder for [`{}`](super) (`{} {}`): set optional parameters, then `.await` it or call `send()`.",
         op.method_name, op.http_method, op.path
@@ -155,6 +164,7 @@ fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
         impl<'a> #builder<'a> {
             #(#setters)*
             #body
+            #paging
         }
 
         #private::call_impls!(#builder, #ok_ty);

@@ -3,11 +3,14 @@
 //! Built from the normalized document by [`Api::from_spec`]; after it, nothing decides
 //! semantics or names any more: `expand` only renders what is stored here.
 
+mod batch;
 mod ops;
+mod pagination;
 mod recursion;
 mod refs;
 mod schema;
 mod security;
+mod webhooks;
 
 use serde_json::Value;
 
@@ -17,7 +20,10 @@ use crate::names;
 
 pub use ops::{binary_fields, Body, BodyKind, Decode, Group, Operation, Param, ParamLocation};
 pub use schema::{Field, Ty, TypeDef, TypeKind, Variant};
+pub use batch::Batch;
+pub use pagination::Pagination;
 pub use security::{Scheme, SchemeKind};
+pub use webhooks::WebhookEvent;
 
 /// The whole client.
 pub struct Api {
@@ -36,6 +42,8 @@ pub struct Api {
     pub root: Group,
     /// One sub-client per tag.
     pub groups: Vec<Group>,
+    /// Webhook events the document declares (`webhooks`, or `x-webhooks` in 3.0).
+    pub webhooks: Vec<WebhookEvent>,
 }
 
 impl Api {
@@ -48,7 +56,13 @@ impl Api {
         let (schemes, default_security) = security::from_spec(cx, root);
         let mut types = schema::TypeSpace::new(cx, root);
         types.add_components();
-        let (root_group, groups, idempotency_header) = ops::from_spec(cx, root, &mut types, &schemes);
+        let (mut root_group, mut groups, idempotency_header) = ops::from_spec(cx, root, &mut types, &schemes);
+        let webhooks = webhooks::from_spec(cx, root, &mut types);
+        let types = types.finish();
+        for op in root_group.ops.iter_mut().chain(groups.iter_mut().flat_map(|g| g.ops.iter_mut())) {
+            op.pagination = pagination::detect(cx, root, op, &types);
+            op.batch = batch::detect(cx, root, op, &types);
+        }
         let sensitive_query_params = schemes
             .iter()
             .filter_map(|s| match &s.kind {
@@ -66,7 +80,8 @@ impl Api {
             default_security,
             idempotency_header,
             sensitive_query_params,
-            types: types.finish(),
+            types,
+            webhooks,
             root: root_group,
             groups,
         }

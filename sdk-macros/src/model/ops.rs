@@ -47,6 +47,12 @@ pub struct Operation {
     pub ok: Decode,
     pub err: Decode,
     pub security: Option<Vec<Vec<usize>>>,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+    /// How to page through this operation's results, when it is a paginated list.
+    pub pagination: Option<super::pagination::Pagination>,
+    /// How to send many items in chunks, when this is a batch endpoint.
+    pub batch: Option<super::batch::Batch>,
 }
 
 pub struct Param {
@@ -197,6 +203,9 @@ impl OpContext<'_> {
             ok,
             err,
             security: self.op.get("security").map(|v| security::requirements(v, self.schemes)),
+            pointer: self.ptr.to_owned(),
+            pagination: None,
+            batch: None,
         }
     }
 
