@@ -65,18 +65,27 @@ fn check_version(obj: &Map<String, Value>) -> Result<(), (String, String)> {
     }
 }
 
+/// Walks the document to every schema position: `components/schemas` (and `$defs`)
+/// entries and every `schema` member (parameters, media types, headers). Only schemas are
+/// rewritten: a security scheme's `type: apiKey` must stay as it is.
 fn walk(node: &mut Value, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
     match node {
         Value::Object(obj) => {
-            if looks_like_schema(obj) {
-                fix_schema(obj);
-            }
             for (key, child) in obj.iter_mut() {
-                if !DATA_KEYS.contains(&key.as_str()) && !key.starts_with("x-") {
-                    walk(child, depth + 1);
+                if DATA_KEYS.contains(&key.as_str()) || key.starts_with("x-") {
+                    continue;
+                }
+                match key.as_str() {
+                    "schema" => walk_schema(child, depth + 1),
+                    "schemas" | "$defs" | "definitions" => {
+                        if let Value::Object(map) = child {
+                            map.values_mut().for_each(|s| walk_schema(s, depth + 2));
+                        }
+                    }
+                    _ => walk(child, depth + 1),
                 }
             }
         }
@@ -85,14 +94,31 @@ fn walk(node: &mut Value, depth: usize) {
     }
 }
 
-/// A schema has a `type` string or array, or one of the composition keywords. A
-/// `properties` map whose property is called `type` holds an object there, so it is not
-/// mistaken for a schema.
-fn looks_like_schema(obj: &Map<String, Value>) -> bool {
-    matches!(obj.get("type"), Some(Value::String(_) | Value::Array(_)))
-        || ["allOf", "oneOf", "anyOf", "properties", "items", "const", "nullable"]
-            .iter()
-            .any(|k| obj.contains_key(*k) && !obj.get(*k).is_some_and(Value::is_string))
+/// Rewrites one schema and the schemas nested in it.
+fn walk_schema(node: &mut Value, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let Value::Object(obj) = node else { return };
+    fix_schema(obj);
+    for (key, child) in obj.iter_mut() {
+        match key.as_str() {
+            "properties" | "patternProperties" | "$defs" | "definitions" => {
+                if let Value::Object(map) = child {
+                    map.values_mut().for_each(|s| walk_schema(s, depth + 1));
+                }
+            }
+            "items" | "additionalProperties" | "not" | "contains" | "if" | "then" | "else" => {
+                walk_schema(child, depth + 1);
+            }
+            "allOf" | "anyOf" | "oneOf" | "prefixItems" => {
+                if let Value::Array(list) = child {
+                    list.iter_mut().for_each(|s| walk_schema(s, depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn fix_schema(obj: &mut Map<String, Value>) {
@@ -271,8 +297,25 @@ mod tests {
     }
 
     #[test]
-    fn examples_are_left_alone() {
-        let doc = norm(json!({"openapi": "3.0.0", "x": {"type": "object", "example": {"type": ["a", "null"]}}}));
-        assert_eq!(doc["x"]["example"], json!({"type": ["a", "null"]}));
+    fn examples_and_security_schemes_are_left_alone() {
+        let doc = norm(json!({"openapi": "3.0.0", "components": {
+            "schemas": {"X": {"type": "object", "example": {"type": ["a", "null"]}}},
+            "securitySchemes": {"k": {"type": "apiKey", "in": "header", "name": "K"}},
+        }}));
+        assert_eq!(doc["components"]["schemas"]["X"]["example"], json!({"type": ["a", "null"]}));
+        assert_eq!(doc["components"]["securitySchemes"]["k"]["type"], json!("apiKey"));
+    }
+
+    #[test]
+    fn nested_schemas_are_reached() {
+        let doc = norm(json!({"openapi": "3.1.0", "paths": {"/a": {"get": {"parameters": [
+            {"name": "p", "in": "query", "schema": {"type": "object", "properties": {
+                "q": {"type": ["integer", "null"]},
+                "r": {"type": "array", "items": {"oneOf": [{"const": 1}]}}
+            }}}
+        ]}}}}));
+        let schema = &doc["paths"]["/a"]["get"]["parameters"][0]["schema"];
+        assert_eq!(schema["properties"]["q"], json!({"type": "integer", "nullable": true}));
+        assert_eq!(schema["properties"]["r"]["items"]["oneOf"][0], json!({"enum": [1]}));
     }
 }

@@ -19,3 +19,8 @@ fn expand(path: &str) -> String {
 fn petstore() {
     insta::assert_snapshot!(expand("spec/petstore.yaml"));
 }
+
+#[test]
+fn kitchen_sink() {
+    insta::assert_snapshot!(expand("spec/kitchen-sink.yaml"));
+}
