@@ -24,3 +24,11 @@ fn petstore() {
 fn kitchen_sink() {
     insta::assert_snapshot!(expand("spec/kitchen-sink.yaml"));
 }
+
+#[test]
+fn wild_documents() {
+    for doc in ["openapi-31", "wild-30", "webhooks-only-31"] {
+        let name = format!("wild_{}", doc.replace('-', "_"));
+        insta::assert_snapshot!(name, expand(&format!("spec/wild/{doc}.yaml")));
+    }
+}

@@ -1,0 +1,106 @@
+//! Documents from the wild (`spec/wild/`): OpenAPI 3.1 keywords and 3.0 rule-breaking that
+//! must degrade, not stop generation. Each document generates a client; these tests pin
+//! down what the degraded types look like and that they still talk to a server.
+
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod thirty_one {
+    sdk_runtime::generate_client!("../spec/wild/openapi-31.yaml");
+}
+
+mod webhooks_only {
+    sdk_runtime::generate_client!("../spec/wild/webhooks-only-31.yaml");
+}
+
+mod wild {
+    sdk_runtime::generate_client!("../spec/wild/wild-30.yaml");
+}
+
+#[tokio::test]
+async fn openapi_31_keywords_become_rust_types() {
+    let server = MockServer::start().await;
+    let body = json!({
+        "id": "i1",
+        "note": null,
+        "kind": "item",
+        "score": 5,
+        "ratio": 0.5,
+        "tags": ["a", 1],
+        "blob": "aGk=",
+        "parent": {"id": "i0", "kind": "item", "score": 1, "tags": []},
+        "anything": null,
+        "limits": {"max": 3}
+    });
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(&body))
+        .mount(&server)
+        .await;
+    let client = thirty_one::Client::builder().base_url(server.uri()).build().expect("client");
+    let item = client.get_item("i1").await.expect("decodes").into_inner();
+    // `type: [string, "null"]` → Option<String>
+    let note: Option<String> = item.note;
+    assert_eq!(note, None);
+    // `const` → a one-value enum; numeric exclusive bounds keep the integer type
+    assert_eq!(item.kind, thirty_one::types::ItemKind::Item);
+    let score: i64 = item.score;
+    assert_eq!(score, 5);
+    // `prefixItems` → items of any type
+    assert_eq!(item.tags, vec![json!("a"), json!(1)]);
+    // `$ref` with siblings and `$defs` resolve
+    assert_eq!(item.parent.as_ref().map(|p| p.id.as_str()), Some("i0"));
+    assert_eq!(item.limits.and_then(|l| l.max), Some(3));
+    // `type: [number, integer]` → a number
+    assert_eq!(item.ratio, Some(0.5));
+}
+
+#[test]
+fn a_document_with_only_webhooks_still_generates_a_client() {
+    let client = webhooks_only::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("a client with no operations");
+    assert_eq!(client.runtime().api().title, "Webhooks Only");
+}
+
+#[tokio::test]
+async fn wild_30_document_degrades_and_works() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "nothing": null, "count": 3, "flag": true, "size": 1, "level": "three"
+        })))
+        .mount(&server)
+        .await;
+    let client = wild::Client::builder().base_url(server.uri()).build().expect("client");
+    // No operationId: named from method and path. Out-of-range bounds did not stop the
+    // integer parameter; enum values colliding after case folding got distinct names.
+    let a = client
+        .get_a()
+        .offset(-5)
+        .mode(&wild::types::Mode::Asc2)
+        .await
+        .expect("decodes");
+    assert_eq!(a.count, Some(3));
+    assert_eq!(a.flag, Some(true), "`required: true` on a property is dropped");
+    // A string enum holding numbers and null: numbers became strings, null made it optional.
+    assert!(matches!(a.level, Some(wild::types::GetAResponseLevel::Three)));
+    // `$ref` into `#/paths/...` is the same type as the node it points at.
+    let b: wild::types::GetAResponse = client.get_b().await.expect("same body").into_inner();
+    assert_eq!(b.size, Some(1));
+    // An unknown media type is sent as bytes with that content type.
+    client.post_a().body(b"raw".to_vec()).await.expect("bytes body");
+    // A template variable with no declared parameter is still an argument.
+    client.get_c("x y").await.expect("default response");
+
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(requests[0].url.query(), Some("offset=-5&mode=asc"));
+    assert_eq!(requests[2].headers.get("content-type").map(|v| v.as_bytes()), Some(&b"application/x-custom-thing"[..]));
+    assert_eq!(requests[3].url.path(), "/c/x%20y");
+
+    let modes: Vec<wild::types::Mode> =
+        serde_json::from_value(json!(["ASC", "asc", "Asc", "=", "!=", "1st", ""])).expect("modes");
+    use wild::types::Mode;
+    assert_eq!(modes, [Mode::Asc, Mode::Asc2, Mode::Asc3, Mode::Eq, Mode::NotEq, Mode::Value1st, Mode::Value]);
+}
