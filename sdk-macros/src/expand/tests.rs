@@ -32,3 +32,31 @@ fn wild_documents() {
         insta::assert_snapshot!(name, expand(&format!("spec/wild/{doc}.yaml")));
     }
 }
+
+/// Documents the size of the biggest real APIs (11,000 operations) generate without
+/// collisions or errors. Written to a temporary file at test time rather than committed.
+#[test]
+fn eleven_thousand_operations() {
+    use std::fmt::Write as _;
+    let mut doc = String::from("{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Huge\",\"version\":\"1\"},\"paths\":{");
+    for i in 0..11_000 {
+        let sep = if i == 0 { "" } else { "," };
+        // Every tenth operation has no operationId and must be named from its path.
+        let id = if i % 10 == 0 { String::new() } else { format!("\"operationId\":\"op{i}\",") };
+        let _ = write!(
+            doc,
+            "{sep}\"/r{i}/{{id}}\":{{\"get\":{{{id}\"tags\":[\"t{}\"],\"parameters\":[{{\"name\":\"id\",\"in\":\"path\",\"required\":true,\"schema\":{{\"type\":\"string\"}}}}],\"responses\":{{\"200\":{{\"description\":\"ok\",\"content\":{{\"application/json\":{{\"schema\":{{\"type\":\"object\",\"properties\":{{\"v{i}\":{{\"type\":\"integer\"}}}}}}}}}}}}}}}}}}",
+            i % 50
+        );
+    }
+    doc.push_str("}}");
+    let path = std::env::temp_dir().join(format!("sdk-macros-huge-{}.json", std::process::id()));
+    std::fs::write(&path, doc).expect("temp file");
+    let abs = path.to_string_lossy().into_owned();
+    let tokens = super::generate(quote!(#abs), None).expect("generates");
+    let _ = std::fs::remove_file(&path);
+    let text = tokens.to_string();
+    assert!(!text.contains("compile_error"), "no errors");
+    assert_eq!(text.matches("static OPERATION").count(), 11_000);
+    assert!(text.contains("fn get_r10_id"), "named from method and path");
+}
