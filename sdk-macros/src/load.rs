@@ -33,8 +33,11 @@ pub fn load(path: &str, call_site_file: Option<PathBuf>, span: Span) -> syn::Res
         .map_err(|e| err(format!("cannot read {}: {e}", abs_path.display())))?
         .len();
     if size > MAX_DOCUMENT_BYTES {
+        let mib = |bytes: u64| bytes.div_ceil(1024 * 1024);
         return Err(err(format!(
-            "the document is {size} bytes; documents over {MAX_DOCUMENT_BYTES} bytes are not read"
+            "the document is {} MiB; documents over {} MiB are not read",
+            mib(size),
+            mib(MAX_DOCUMENT_BYTES)
         )));
     }
     let bytes = std::fs::read(&abs_path)
@@ -93,21 +96,22 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Value, String> {
     }
     if json {
         serde_json::from_slice(bytes).map_err(|e| {
-            format!(
-                "invalid JSON at line {} column {}: {e}",
-                e.line(),
-                e.column()
-            )
+            let (line, column) = (e.line(), e.column());
+            let position = format!(" at line {line} column {column}");
+            let text = e.to_string();
+            let text = text.strip_suffix(&position).unwrap_or(&text);
+            format!("invalid JSON at line {line} column {column}: {text}")
         })
     } else {
         let text = std::str::from_utf8(bytes)
             .map_err(|e| format!("the document is not UTF-8 text: {e}"))?;
         let yaml::Json(mut value) = serde_yaml::from_str(text).map_err(|e| match e.location() {
-            Some(loc) => format!(
-                "invalid YAML at line {} column {}: {e}",
-                loc.line(),
-                loc.column()
-            ),
+            Some(loc) => {
+                let (line, column) = (loc.line(), loc.column());
+                let position = format!(" at line {line} column {column}");
+                let text = e.to_string().replacen(&position, "", 1);
+                format!("invalid YAML at line {line} column {column}: {text}")
+            }
             None => format!("invalid YAML: {e}"),
         })?;
         yaml::apply_merge_keys(&mut value, 0);
@@ -130,6 +134,25 @@ mod tests {
         assert!(v["responses"].get("200").is_some());
         assert!(v["min"].as_f64().is_some_and(|f| f < -9.2e18));
         assert_eq!(v["m"]["x"], serde_json::json!(1));
+    }
+
+    /// The inputs the fuzzer (`fuzz/`) once crashed or hung on, and the hostile documents
+    /// of the compile-fail suite, through the whole macro: each must give a client or an
+    /// error, never a panic.
+    #[test]
+    fn hostile_inputs_never_panic() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut count = 0;
+        for dir in ["fuzz/regressions", "tests/ui/specs", "../spec/hostile"] {
+            let entries = std::fs::read_dir(manifest.join(dir)).expect("the directory exists");
+            for entry in entries {
+                let path = entry.expect("a directory entry").path();
+                let path = path.to_string_lossy().into_owned();
+                let _ = crate::expand::generate(quote::quote!(#path), None);
+                count += 1;
+            }
+        }
+        assert!(count > 30, "only {count} documents found");
     }
 
     #[test]

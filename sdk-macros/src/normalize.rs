@@ -24,6 +24,7 @@ pub fn normalize(root: &mut Value) -> Result<(), (String, String)> {
         return Err(("#".into(), "the document is not an object".into()));
     };
     check_version(obj)?;
+    check_shape(obj)?;
     if let Some(info) = obj.get_mut("info").and_then(Value::as_object_mut) {
         for key in ["title", "version"] {
             if let Some(v) = info.get_mut(key) {
@@ -68,6 +69,55 @@ fn check_version(obj: &Map<String, Value>) -> Result<(), (String, String)> {
 /// Walks the document to every schema position: `components/schemas` (and `$defs`)
 /// entries and every `schema` member (parameters, media types, headers). Only schemas are
 /// rewritten: a security scheme's `type: apiKey` must stay as it is.
+/// Top-level members of the wrong JSON type: the model would skip them, and the user would
+/// get a client silently missing every operation or type.
+fn check_shape(obj: &Map<String, Value>) -> Result<(), (String, String)> {
+    const OBJECTS: &[&str] = &["info", "paths", "components", "webhooks", "x-webhooks"];
+    const LISTS: &[&str] = &["servers", "tags", "security"];
+    const COMPONENTS: &[&str] = &[
+        "schemas", "responses", "parameters", "examples", "requestBodies", "headers",
+        "securitySchemes", "links", "callbacks", "pathItems",
+    ];
+    let wrong = |pointer: String, key: &str, expected: &str, found: &Value| {
+        Err((pointer, format!("`{key}` must be {expected}, found {}", json_type(found))))
+    };
+    for key in OBJECTS {
+        match obj.get(*key) {
+            Some(v) if !v.is_object() => return wrong(format!("#/{key}"), key, "an object", v),
+            _ => {}
+        }
+    }
+    for key in LISTS {
+        match obj.get(*key) {
+            Some(v) if !v.is_array() => return wrong(format!("#/{key}"), key, "a list", v),
+            _ => {}
+        }
+    }
+    if let Some(components) = obj.get("components").and_then(Value::as_object) {
+        for key in COMPONENTS {
+            match components.get(*key) {
+                Some(v) if !v.is_object() => {
+                    return wrong(format!("#/components/{key}"), key, "a map from names to definitions", v);
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `a number`, `a list`, ...: the JSON type of a value, for messages.
+pub fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
 fn walk(node: &mut Value, depth: usize) {
     if depth > MAX_DEPTH {
         return;
@@ -143,6 +193,7 @@ fn fix_schema(obj: &mut Map<String, Value>) {
     if obj.get("items").is_some_and(|v| !v.is_object()) {
         obj.insert("items".into(), Value::Object(Map::new()));
     }
+    fix_boolean_schemas(obj);
     drop_if(obj, "required", |v| {
         !v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
     });
@@ -170,6 +221,34 @@ fn fix_schema(obj: &mut Map<String, Value>) {
     }
     for key in ["allOf", "oneOf", "anyOf"] {
         drop_if(obj, key, |v| !v.is_array());
+    }
+}
+
+/// JSON Schema's boolean schemas (3.1): `true` accepts anything (`{}`), `false` nothing
+/// (`{not: {}}`). `openapiv3` reads neither as a property or a member of a composition.
+fn fix_boolean_schemas(obj: &mut Map<String, Value>) {
+    let schema = |b: bool| {
+        let mut map = Map::new();
+        if !b {
+            map.insert("not".into(), Value::Object(Map::new()));
+        }
+        Value::Object(map)
+    };
+    if let Some(Value::Object(props)) = obj.get_mut("properties") {
+        for v in props.values_mut() {
+            if let Value::Bool(b) = *v {
+                *v = schema(b);
+            }
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(parts)) = obj.get_mut(key) {
+            for v in parts.iter_mut() {
+                if let Value::Bool(b) = *v {
+                    *v = schema(b);
+                }
+            }
+        }
     }
 }
 

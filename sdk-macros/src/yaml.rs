@@ -113,6 +113,11 @@ impl<'de> Visitor<'de> for JsonVisitor {
                 Value::Null => "null".to_owned(),
                 other => other.to_string(),
             };
+            // YAML forbids duplicate keys; keeping either value would silently drop an
+            // operation or a schema the author wrote.
+            if map.contains_key(&key) {
+                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+            }
             let Json(value) = access.next_value()?;
             map.insert(key, value);
         }

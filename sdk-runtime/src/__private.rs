@@ -16,9 +16,10 @@ pub use ::serde;
 pub use ::serde_json;
 pub use ::std;
 pub use core::future::IntoFuture;
-pub use http::{Method, StatusCode};
+pub use http::{HeaderMap, Method, StatusCode};
 
 pub use crate::__call_impls as call_impls;
+pub use crate::batch::{BatchOperation, run as run_batch};
 pub use crate::call::{Call, discriminator, from_value};
 pub use crate::types;
 pub use crate::{
@@ -27,10 +28,16 @@ pub use crate::{
 
 pub use crate::decode::{DecodeErr, DecodeError, DecodeOk, ErrorBody, ResponseParts};
 pub use crate::execute::execute;
+pub use crate::pagination::{Paging, PagingStyle};
 pub use crate::request::{QueryStyle, Request};
 
 /// A boxed, sendable future (the return type of generated `IntoFuture` impls).
 pub type BoxFuture<'a, T> = core::pin::Pin<Box<dyn core::future::Future<Output = T> + Send + 'a>>;
+
+/// Paging streams of generated `.pages()` / `.items()` methods.
+pub mod pagination {
+    pub use crate::pagination::{items, pages};
+}
 
 /// Response decoders passed to [`execute`].
 pub mod decode {

@@ -118,6 +118,11 @@ impl<'a, T: Send + 'static> Call<'a, T> {
     pub fn request(&self) -> &Request {
         &self.request
     }
+
+    /// Takes the call apart, for the paging streams.
+    pub(crate) fn into_parts(self) -> (&'a Client, Request, DecodeOk<T>, DecodeErr) {
+        (self.client, self.request, self.ok, self.err)
+    }
 }
 
 impl<T> fmt::Debug for Call<'_, T> {

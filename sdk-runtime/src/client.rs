@@ -79,6 +79,28 @@ impl Client {
     pub fn set_credentials(&self, credentials: Credentials) {
         self.inner.credentials.set(credentials);
     }
+
+    /// The verifier for incoming webhooks: the one given to
+    /// [`ClientBuilder::webhook_secret`] or [`ClientBuilder::webhook_verifier`], else a
+    /// Standard Webhooks verifier for the secret in `{PREFIX}_WEBHOOK_SECRET`, read now.
+    ///
+    /// # Errors
+    ///
+    /// [`MissingSecret`](crate::webhooks::WebhookErrorKind::MissingSecret) or
+    /// [`InvalidSecret`](crate::webhooks::WebhookErrorKind::InvalidSecret) naming the
+    /// variable (never its value) when none was configured and the variable does not hold one.
+    pub fn webhook_verifier(
+        &self,
+    ) -> Result<Arc<dyn crate::webhooks::Verifier>, crate::webhooks::WebhookError> {
+        if let Some(verifier) = &self.inner.webhook_verifier {
+            return Ok(Arc::clone(verifier));
+        }
+        let var = match self.inner.api.env_prefix {
+            "" => "WEBHOOK_SECRET".to_owned(),
+            prefix => format!("{prefix}_WEBHOOK_SECRET"),
+        };
+        Ok(Arc::new(crate::webhooks::StandardWebhooks::from_env(&var)?))
+    }
 }
 
 impl fmt::Debug for Client {
@@ -115,6 +137,8 @@ pub(crate) struct ClientRef {
     pub(crate) debug_body_limit: usize,
     pub(crate) redactor: Redactor,
     pub(crate) max_response_bytes: usize,
+    pub(crate) cache: Option<crate::cache::ResponseCache>,
+    pub(crate) webhook_verifier: Option<Arc<dyn crate::webhooks::Verifier>>,
 }
 
 impl ClientRef {

@@ -277,6 +277,41 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Sets the secret that [`Client::webhook_verifier`] (and a generated client's
+    /// `webhooks()`) verifies incoming webhooks with, per Standard Webhooks (`whsec_` + base64).
+    /// An invalid secret fails `build` without echoing it.
+    ///
+    /// # Default
+    ///
+    /// None: the verifier reads `{PREFIX}_WEBHOOK_SECRET` when it is needed.
+    pub fn webhook_secret(mut self, secret: impl AsRef<str>) -> Self {
+        match crate::webhooks::StandardWebhooks::new(secret.as_ref()) {
+            Ok(verifier) => self.config.webhook_verifier = Some(Arc::new(verifier)),
+            Err(e) => self.fail(format!("invalid webhook secret: {e}")),
+        }
+        self
+    }
+
+    /// Verifies incoming webhooks with `verifier` (another scheme such as
+    /// [`StripeWebhooks`](crate::webhooks::StripeWebhooks), several secrets, a tolerance),
+    /// replacing [`webhook_secret`](Self::webhook_secret).
+    pub fn webhook_verifier(mut self, verifier: impl crate::webhooks::Verifier + 'static) -> Self {
+        self.config.webhook_verifier = Some(Arc::new(verifier));
+        self
+    }
+
+    /// Caches `GET` responses in `cache` and revalidates them with
+    /// `ETag`/`Last-Modified` (see [`crate::cache`]). Clones of `cache` share
+    /// its entries and counters.
+    ///
+    /// # Default
+    ///
+    /// No cache.
+    pub fn cache(mut self, cache: crate::ResponseCache) -> Self {
+        self.config.cache = Some(cache);
+        self
+    }
+
     /// Builds the client, or returns the first configuration error.
     pub fn build(self) -> Result<C>
     where
@@ -334,6 +369,8 @@ struct Config {
     redactor: Redactor,
     max_response_bytes: usize,
     http_client: Option<reqwest::Client>,
+    cache: Option<crate::ResponseCache>,
+    webhook_verifier: Option<Arc<dyn crate::webhooks::Verifier>>,
     error: Option<Error>,
 }
 
@@ -359,6 +396,8 @@ impl Default for Config {
             redactor: Redactor::new(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http_client: None,
+            cache: None,
+            webhook_verifier: None,
             error: None,
         }
     }
@@ -466,6 +505,7 @@ fn build_ref(api: &'static ApiDescription, mut c: Config) -> Result<ClientRef> {
         (None, None) => HeaderName::from_static("idempotency-key"),
     };
     Ok(ClientRef {
+        webhook_verifier: c.webhook_verifier,
         http,
         api,
         base_url,
@@ -482,6 +522,7 @@ fn build_ref(api: &'static ApiDescription, mut c: Config) -> Result<ClientRef> {
         debug_body_limit: c.debug_body_limit,
         redactor: redactor(api, c.redactor),
         max_response_bytes: c.max_response_bytes,
+        cache: c.cache,
     })
 }
 

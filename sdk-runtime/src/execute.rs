@@ -34,6 +34,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use tokio::time::Instant;
 
 use crate::auth;
+use crate::cache;
 use crate::client::{Client, ClientRef};
 use crate::decode::{DecodeErr, DecodeError, DecodeOk, ErrorBody, ResponseParts};
 use crate::encode;
@@ -56,16 +57,7 @@ pub async fn execute<T>(
     ok: DecodeOk<T>,
     err: DecodeErr,
 ) -> Result<Response<T>> {
-    let raw = execute_raw(client, request).await?;
-    if raw.status.is_success() {
-        match ok(&raw.parts()) {
-            Ok(value) => Ok(raw.into_response(value)),
-            Err(e) => Err(raw.decode_error(e)),
-        }
-    } else {
-        let typed = err(&raw.parts());
-        Err(raw.status_error(typed))
-    }
+    execute_raw(client, request).await?.decode(ok, err)
 }
 
 /// Runs prepare, attempt and classify (module docs, steps 1 to 3) and returns
@@ -111,7 +103,20 @@ pub(crate) struct RawResponse {
 }
 
 impl RawResponse {
-    fn parts(&self) -> ResponseParts<'_> {
+    /// Runs `ok` on a 2xx, `err` on anything else (see [`execute`]).
+    pub(crate) fn decode<T>(self, ok: DecodeOk<T>, err: DecodeErr) -> Result<Response<T>> {
+        if self.status.is_success() {
+            match ok(&self.parts()) {
+                Ok(value) => Ok(self.into_response(value)),
+                Err(e) => Err(self.decode_error(e)),
+            }
+        } else {
+            let typed = err(&self.parts());
+            Err(self.status_error(typed))
+        }
+    }
+
+    pub(crate) fn parts(&self) -> ResponseParts<'_> {
         ResponseParts {
             status: self.status,
             headers: &self.headers,
@@ -158,11 +163,11 @@ struct Call {
 }
 
 /// A response read in full within one attempt.
-struct Received {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-    request_id: Option<String>,
+pub(crate) struct Received {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) request_id: Option<String>,
 }
 
 /// The outcome of one attempt plus what debug mode shows about it.
@@ -284,7 +289,7 @@ fn idempotency_key(inner: &ClientRef, request: &Request, call: &mut Call) -> Res
 
 /// One attempt: credentials, send, read, all within the timeout.
 async fn send(inner: &ClientRef, call: &Call, request: &mut Request) -> Sent {
-    let (url, headers) = match authenticate(inner, call, request) {
+    let (url, mut headers) = match authenticate(inner, call, request) {
         Ok(prepared) => prepared,
         Err(error) => {
             return Sent {
@@ -292,6 +297,17 @@ async fn send(inner: &ClientRef, call: &Call, request: &mut Request) -> Sent {
                 request_headers: None,
             };
         }
+    };
+    // The response cache (opt-in) may answer on its own or add validators.
+    let cached = cache::lookup(inner, request.op.id, &call.method, &url, &mut headers, &call.shown_url);
+    let pending = match cached {
+        cache::Lookup::Hit(received) => {
+            return Sent {
+                result: Ok(received),
+                request_headers: None,
+            };
+        }
+        cache::Lookup::Pending(pending) => pending,
     };
     let request_headers = debug_enabled(inner).then(|| inner.redactor.headers(&headers));
     let builder = inner
@@ -313,7 +329,7 @@ async fn send(inner: &ClientRef, call: &Call, request: &mut Request) -> Sent {
         Err(error) => Err(error.into()),
     };
     Sent {
-        result,
+        result: result.map(|received| pending.finish(received)),
         request_headers,
     }
 }

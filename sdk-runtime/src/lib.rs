@@ -61,7 +61,9 @@ pub use sdk_macros::generate_client;
 
 mod auth;
 pub mod backoff;
+pub mod batch;
 mod binary;
+pub mod cache;
 mod call;
 mod client;
 mod config;
@@ -71,6 +73,7 @@ mod error;
 mod execute;
 pub mod idempotency;
 mod node;
+pub mod pagination;
 mod request;
 pub mod request_id;
 mod response;
@@ -83,6 +86,7 @@ pub mod webhooks;
 pub mod __private;
 
 pub use auth::{Credentials, CredentialsProvider};
+pub use cache::ResponseCache;
 pub use client::{Client, FromClient};
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEBUG_BODY_LIMIT, DEFAULT_MAX_RESPONSE_BYTES,

@@ -292,6 +292,32 @@ impl Request {
     }
 }
 
+impl Request {
+    /// A copy to send again (paging), or `None` for a request that cannot be
+    /// sent twice: one with a streaming body or a stored error.
+    pub(crate) fn try_clone(&self) -> Option<Request> {
+        let body = match &self.body {
+            Body::Empty => Body::Empty,
+            Body::Buffered(bytes, content_type) => Body::Buffered(bytes.clone(), content_type.clone()),
+            Body::Multipart(parts) => Body::Multipart(parts.clone()),
+            Body::Stream(..) => return None,
+        };
+        if self.error.is_some() {
+            return None;
+        }
+        Some(Request {
+            op: self.op,
+            options: self.options.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            cookies: self.cookies.clone(),
+            body,
+            error: None,
+        })
+    }
+}
+
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")

@@ -189,7 +189,7 @@ fn method_doc(op: &Operation) -> TokenStream {
 
 /// How a parameter of type `ty` is taken: strings as `&str`, lists as slices, other
 /// schemas by reference, numbers and booleans by value.
-fn arg_type(api: &Api, ty: &Ty, scope: Scope, rt: &Rt) -> TokenStream {
+pub(super) fn arg_type(api: &Api, ty: &Ty, scope: Scope, rt: &Rt) -> TokenStream {
     match ty {
         Ty::String => quote!(&str),
         Ty::Vec(inner) => {
@@ -241,7 +241,7 @@ fn body_parts(api: &Api, body: &crate::model::Body, scope: Scope, rt: &Rt) -> (T
     }
 }
 
-fn ok_type(api: &Api, decode: &Decode, scope: Scope, rt: &Rt) -> TokenStream {
+pub(super) fn ok_type(api: &Api, decode: &Decode, scope: Scope, rt: &Rt) -> TokenStream {
     let root = &rt.root;
     match decode {
         Decode::Json(ty) => ty_tokens(api, ty, scope, rt),

@@ -20,10 +20,10 @@ use crate::names;
 
 pub use ops::{binary_fields, Body, BodyKind, Decode, Group, Operation, Param, ParamLocation};
 pub use schema::{Field, Ty, TypeDef, TypeKind, Variant};
-pub use batch::Batch;
-pub use pagination::Pagination;
+pub use batch::{Batch, Entries, Wrap};
+pub use pagination::{Pagination, Style as PagingStyle};
 pub use security::{Scheme, SchemeKind};
-pub use webhooks::WebhookEvent;
+pub use webhooks::{accessor_name as webhooks_accessor, WebhookEvent};
 
 /// The whole client.
 pub struct Api {
@@ -63,6 +63,7 @@ impl Api {
             op.pagination = pagination::detect(cx, root, op, &types);
             op.batch = batch::detect(cx, root, op, &types);
         }
+        batch::name_helpers(std::iter::once(&mut root_group).chain(&mut groups));
         let sensitive_query_params = schemes
             .iter()
             .filter_map(|s| match &s.kind {

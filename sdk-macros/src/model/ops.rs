@@ -7,6 +7,7 @@ use super::schema::{join_docs, Ty, TypeDef, TypeKind, TypeSpace};
 use super::security::{self, Scheme};
 use crate::ctxt::Ctxt;
 use crate::names::{self, Namespace};
+use crate::normalize::json_type;
 use crate::pointer;
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -141,9 +142,17 @@ pub fn from_spec(
     for (path, item) in paths {
         let item_ptr = pointer::push("#/paths", path);
         let Some((item, item_ptr)) = refs::follow(cx, root, item, &item_ptr) else { continue };
+        if !item.is_object() {
+            cx.error_at(&item_ptr, format!("a path item must be an object, found {}", json_type(item)));
+            continue;
+        }
         for method in METHODS {
-            let Some(op) = item.get(*method).filter(|op| op.is_object()) else { continue };
+            let Some(op) = item.get(*method) else { continue };
             let op_ptr = pointer::push(&item_ptr, method);
+            if !op.is_object() {
+                cx.error_at(&op_ptr, format!("an operation must be an object, found {}", json_type(op)));
+                continue;
+            }
             let ctx = OpContext { cx, root, path, method, item, op, ptr: &op_ptr, schemes };
             let tag = first_tag(op);
             let (group, namespace) = match tag.and_then(|t| groups.iter_mut().find(|(g, _, _)| *g == t)) {
@@ -220,7 +229,15 @@ impl OpContext<'_> {
         let mut nodes: Vec<(&Value, String)> = Vec::new();
         let item_ptr = self.ptr.rsplit_once('/').map_or(self.ptr, |(p, _)| p);
         for (holder, base) in [(self.item, item_ptr), (self.op, self.ptr)] {
-            let Some(list) = holder.get("parameters").and_then(Value::as_array) else { continue };
+            let list = match holder.get("parameters") {
+                Some(Value::Array(list)) => list,
+                Some(other) => {
+                    let at = pointer::push(base, "parameters");
+                    self.cx.error_at(&at, format!("`parameters` must be a list, found {}", json_type(other)));
+                    continue;
+                }
+                None => continue,
+            };
             for (i, node) in list.iter().enumerate() {
                 let ptr = pointer::push(&pointer::push(&base, "parameters"), &i.to_string());
                 let Some((node, ptr)) = refs::follow(self.cx, self.root, node, &ptr) else { continue };
@@ -252,11 +269,20 @@ impl OpContext<'_> {
                     ParamLocation::Header
                 }
                 Some("cookie") => ParamLocation::Cookie,
-                other => {
+                Some("body" | "formData") => {
+                    let msg = "`in: body` and `in: formData` are Swagger 2.0; describe the body with a `requestBody`";
+                    self.cx.error_at(&pointer::push(&ptr, "in"), msg);
+                    continue;
+                }
+                Some(other) => {
                     self.cx.error_at(
                         &pointer::push(&ptr, "in"),
-                        format!("unknown parameter location {other:?}; expected path, query, header or cookie"),
+                        format!("unknown parameter location `{other}`; expected path, query, header or cookie"),
                     );
+                    continue;
+                }
+                None => {
+                    self.cx.error_at(&ptr, format!("parameter `{name}` has no `in`; expected path, query, header or cookie"));
                     continue;
                 }
             };
@@ -304,7 +330,14 @@ impl OpContext<'_> {
         let ptr = pointer::push(self.ptr, "requestBody");
         let node = self.op.get("requestBody")?;
         let (node, ptr) = refs::follow(self.cx, self.root, node, &ptr)?;
-        let content = node.get("content")?.as_object()?;
+        let content = match node.get("content")? {
+            Value::Object(content) => content,
+            other => {
+                let at = pointer::push(&ptr, "content");
+                self.cx.error_at(&at, format!("`content` must be a map from media types to schemas, found {}", json_type(other)));
+                return None;
+            }
+        };
         let (media, media_node) = best_media(content)?;
         let schema_ptr = pointer::push(&pointer::push(&pointer::push(&ptr, "content"), media), "schema");
         let schema = media_node.get("schema");
@@ -341,6 +374,9 @@ impl OpContext<'_> {
 
     fn responses(&self, types: &mut TypeSpace<'_>, owner: &str) -> (Decode, Decode) {
         let ptr = pointer::push(self.ptr, "responses");
+        if let Some(other) = self.op.get("responses").filter(|v| !v.is_object()) {
+            self.cx.error_at(&ptr, format!("`responses` must be a map from status codes to responses, found {}", json_type(other)));
+        }
         let Some(map) = self.op.get("responses").and_then(Value::as_object) else {
             return (Decode::Json(Ty::Value), Decode::None);
         };

@@ -5,26 +5,23 @@
 //! through by-value containment; `Vec` and maps already allocate, so they break cycles.
 //! An alias on a cycle of aliases becomes a free-form value.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-
 use super::schema::{Ty, TypeDef, TypeKind};
 
 pub fn break_cycles(defs: &mut [TypeDef]) {
     break_alias_cycles(defs);
     let edges: Vec<Vec<usize>> = defs.iter().map(|d| direct_targets(defs, d)).collect();
-    let mut reach_cache: HashMap<usize, HashSet<usize>> = HashMap::new();
+    // A field of `owner` holding `t` closes a cycle exactly when `t` reaches back to `owner`,
+    // that is when both sit in one strongly connected component. Components are found in
+    // linear time; checking reachability per field was quadratic on long chains of types.
+    let component = components(&edges);
     for owner in 0..defs.len() {
         let mut boxes = Vec::new();
-        let mut reaches_owner = |ty: &Ty| {
+        let reaches_owner = |ty: &Ty| {
             let mut targets = Vec::new();
             direct_named(ty, &mut targets);
-            targets.into_iter().any(|t| {
-                t == owner
-                    || reach_cache
-                        .entry(t)
-                        .or_insert_with(|| reachable(&edges, t))
-                        .contains(&owner)
-            })
+            targets
+                .into_iter()
+                .any(|t| t == owner || (t < component.len() && component[t] == component[owner]))
         };
         match &defs[owner].kind {
             TypeKind::Struct { fields, .. } => {
@@ -83,17 +80,64 @@ fn direct_targets(defs: &[TypeDef], def: &TypeDef) -> Vec<usize> {
     out
 }
 
-fn reachable(edges: &[Vec<usize>], from: usize) -> HashSet<usize> {
-    let mut seen = HashSet::new();
-    let mut queue = VecDeque::from([from]);
-    while let Some(n) = queue.pop_front() {
-        for &m in &edges[n] {
-            if seen.insert(m) {
-                queue.push_back(m);
+/// The strongly connected component of every node (Tarjan's algorithm, iterative so that
+/// a chain of thousands of types cannot overflow the stack).
+fn components(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![UNSEEN; n];
+    let (mut next_index, mut next_component) = (0, 0);
+    for start in 0..n {
+        if index[start] != UNSEEN {
+            continue;
+        }
+        // (node, position of the next edge to explore)
+        let mut work = vec![(start, 0)];
+        index[start] = next_index;
+        low[start] = next_index;
+        next_index += 1;
+        stack.push(start);
+        on_stack[start] = true;
+        while let Some(top) = work.last_mut() {
+            let (v, pos) = *top;
+            if let Some(&w) = edges[v].get(pos) {
+                top.1 += 1;
+                if w >= n {
+                    continue;
+                }
+                if index[w] == UNSEEN {
+                    index[w] = next_index;
+                    low[w] = next_index;
+                    next_index += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = next_component;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_component += 1;
             }
         }
     }
-    seen
+    component
 }
 
 /// Aliases whose expansion reaches themselves through aliases only.
@@ -111,8 +155,12 @@ fn break_alias_cycles(defs: &mut [TypeDef]) {
             _ => Vec::new(),
         })
         .collect();
+    let component = components(&edges);
+    let mut size = vec![0_usize; defs.len()];
+    component.iter().for_each(|&c| size[c] += 1);
     for id in 0..defs.len() {
-        if is_alias[id] && reachable(&edges, id).contains(&id) {
+        let on_cycle = size[component[id]] > 1 || edges[id].contains(&id);
+        if is_alias[id] && on_cycle {
             defs[id].kind = TypeKind::Alias(Ty::Value);
         }
     }

@@ -8,32 +8,47 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::ctxt::Ctxt;
+use crate::normalize::json_type;
 use crate::pointer;
 
-/// How many `$ref` hops are followed before a chain is called a cycle.
+/// How many `$ref`s in a row are followed; real documents use one or two.
 const MAX_HOPS: usize = 32;
 
 /// Follows `$ref`s from `node` (at `ptr`) to a node that is not a reference. Returns the
 /// node and its pointer, or records an error and returns `None`.
 pub fn follow<'a>(cx: &Ctxt, root: &'a Value, node: &'a Value, ptr: &str) -> Option<(&'a Value, String)> {
     let mut node = node;
-    let mut ptr = ptr.to_owned();
-    for _ in 0..MAX_HOPS {
+    let mut at = ptr.to_owned();
+    let mut chain: Vec<String> = Vec::new();
+    loop {
         let Some(reference) = node.get("$ref") else {
-            return Some((node, ptr));
+            return Some((node, at));
         };
         let Some(reference) = reference.as_str() else {
-            cx.error_at(&ptr, "`$ref` must be a string");
+            cx.error_at(&at, format!("`$ref` must be a string, found {}", json_type(reference)));
             return None;
         };
-        let Some(target) = target(cx, root, reference, &ptr) else {
+        if chain.iter().any(|r| r == reference) {
+            chain.push(reference.to_owned());
+            cx.error_at(ptr, cycle_message(&chain));
             return None;
-        };
-        node = target;
-        ptr = reference.to_owned();
+        }
+        if chain.len() >= MAX_HOPS {
+            cx.error_at(ptr, format!("more than {MAX_HOPS} `$ref`s in a row; point at the definition directly"));
+            return None;
+        }
+        node = target(cx, root, reference, &at)?;
+        chain.push(reference.to_owned());
+        reference.clone_into(&mut at);
     }
-    cx.error_at(&ptr, "`$ref` cycle: the chain of references never reaches a definition");
-    None
+}
+
+/// The message for a chain of `$ref`s that never reaches a definition.
+pub fn cycle_message(chain: &[String]) -> String {
+    format!(
+        "`$ref` cycle: {} never reaches a definition",
+        chain.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(" → ")
+    )
 }
 
 /// The node a `$ref` string points at; records an error when it dangles or is external.

@@ -17,6 +17,7 @@ use serde_json::Value;
 use super::refs;
 use crate::ctxt::Ctxt;
 use crate::names::{self, Namespace};
+use crate::normalize::json_type;
 use crate::pointer;
 
 /// A reference to a Rust type.
@@ -107,6 +108,12 @@ pub struct Variant {
 /// Inline schemas nested deeper than this become free-form values.
 const MAX_DEPTH: usize = 48;
 
+/// How deep conversion may recurse, inline schemas and `$ref`s together. `depth` restarts
+/// at every `$ref`, so without this a chain of thousands of components, each referring to
+/// the next, would overflow the compiler's stack. A component met deeper is left for
+/// `add_components` to convert from the top; anything else deeper is an error.
+const MAX_NESTING: usize = 192;
+
 pub struct TypeSpace<'a> {
     cx: &'a Ctxt,
     root: &'a Value,
@@ -118,7 +125,12 @@ pub struct TypeSpace<'a> {
     reserved: HashMap<String, usize>,
     /// Pointers being converted that have no name yet: a `$ref` back to one is a cycle.
     converting: HashSet<String>,
+    /// The `$ref`s being resolved whose targets are themselves bare `$ref`s: meeting one of
+    /// them again is a cycle that never reaches a schema.
+    aliases: Vec<String>,
     depth: usize,
+    /// Current recursion depth of the conversion, bounded by `MAX_NESTING`.
+    nesting: usize,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -131,7 +143,9 @@ impl<'a> TypeSpace<'a> {
             memo: HashMap::new(),
             reserved: HashMap::new(),
             converting: HashSet::new(),
+            aliases: Vec::new(),
             depth: 0,
+            nesting: 0,
         }
     }
 
@@ -163,7 +177,7 @@ impl<'a> TypeSpace<'a> {
         match refs::parse::<Schema>(node) {
             Ok(schema) => self.schema(&schema, ptr, hint),
             Err(msg) => {
-                self.degraded(ptr, &msg);
+                self.degraded(node, ptr, &msg);
                 Ty::Value
             }
         }
@@ -192,30 +206,53 @@ impl<'a> TypeSpace<'a> {
         if let Some(ty) = self.memo.get(reference) {
             return ty.clone();
         }
+        if let Some(start) = self.aliases.iter().position(|r| r == reference) {
+            let mut chain = self.aliases[start..].to_vec();
+            chain.push(reference.to_owned());
+            self.cx.error_at(&self.aliases[start], refs::cycle_message(&chain));
+            return Ty::Value;
+        }
         let reserved = self.reserved.get(reference).copied();
         if self.converting.contains(reference) {
             // A cycle before the type got its definition (e.g. an array of itself): the
             // reserved name stands for it; `recursion` breaks what Rust cannot express.
             return reserved.map_or(Ty::Value, Ty::Named);
         }
+        if self.nesting >= MAX_NESTING {
+            if let Some(id) = reserved {
+                return Ty::Named(id);
+            }
+            self.cx.error_at(at, format!("schemas nest more than {MAX_NESTING} levels deep"));
+            return Ty::Value;
+        }
         let Some(node) = refs::target(self.cx, self.root, reference, at) else {
             return Ty::Value;
         };
+        self.nesting += 1;
         self.converting.insert(reference.to_owned());
         let hint = self.hint_for_ref(reference);
         let depth = std::mem::replace(&mut self.depth, 0);
         let ty = if let Some(inner) = node.get("$ref").and_then(Value::as_str) {
-            self.resolve(inner, reference)
+            self.aliases.push(reference.to_owned());
+            let ty = self.resolve(inner, reference);
+            self.aliases.pop();
+            ty
         } else {
-            match refs::parse::<Schema>(node) {
+            // A schema breaks the run of bare `$ref`s: a `$ref` back from inside it is
+            // recursion, which `recursion` boxes, not an alias cycle.
+            let aliases = std::mem::take(&mut self.aliases);
+            let ty = match refs::parse::<Schema>(node) {
                 Ok(schema) => self.schema(&schema, reference, &hint),
                 Err(msg) => {
-                    self.degraded(reference, &msg);
+                    self.degraded(node, reference, &msg);
                     Ty::Value
                 }
-            }
+            };
+            self.aliases = aliases;
+            ty
         };
         self.depth = depth;
+        self.nesting -= 1;
         self.converting.remove(reference);
         let ty = match reserved {
             Some(id) if ty != Ty::Named(id) => {
@@ -246,9 +283,14 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    fn degraded(&self, ptr: &str, msg: &str) {
-        // Unreadable schemas degrade to a free-form value rather than failing the build.
-        let _ = (ptr, msg);
+    /// A schema `openapiv3` cannot read. Unusual constructs degrade to a free-form value
+    /// rather than failing the build; a schema position that holds no schema at all (a
+    /// number, a string, a list) is a mistake in the document and an error.
+    fn degraded(&self, node: &Value, ptr: &str, msg: &str) {
+        let _ = msg;
+        if let Some((at, found)) = misplaced(node, ptr, 0) {
+            self.cx.error_at(&at, format!("expected a schema (an object), found {found}"));
+        }
     }
 
     fn schema_ref(&mut self, s: &ReferenceOr<Schema>, ptr: &str, hint: &str) -> Ty {
@@ -269,12 +311,14 @@ impl<'a> TypeSpace<'a> {
         if let Some(ty) = self.memo.get(ptr) {
             return ty.clone();
         }
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH || self.nesting >= MAX_NESTING {
             return Ty::Value;
         }
         self.depth += 1;
+        self.nesting += 1;
         let ty = self.schema_kind(schema, ptr, hint);
         self.depth -= 1;
+        self.nesting -= 1;
         if schema.schema_data.nullable { ty.option() } else { ty }
     }
 
@@ -321,6 +365,11 @@ impl<'a> TypeSpace<'a> {
         }
         if !any.any_of.is_empty() {
             return self.union(&any.any_of, "anyOf", data, ptr, hint);
+        }
+        let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+        if any.typ.is_none() && !strings.is_empty() && strings.len() == any.enumeration.len() {
+            // `enum` (or 3.1 `const`) of strings without a `type`.
+            return self.string_enum(&strings, data, ptr, hint);
         }
         match any.typ.as_deref() {
             Some("object") | None if !props.is_empty() || any.additional_properties.is_some() => {
@@ -649,6 +698,31 @@ struct Collected {
     required: Vec<String>,
     additional: bool,
     others: Vec<(String, ReferenceOr<Schema>)>,
+}
+
+/// The first schema position under `node` (itself included) that holds something other
+/// than a schema object, a boolean schema or a `$ref`: its pointer and JSON type.
+fn misplaced(node: &Value, ptr: &str, depth: usize) -> Option<(String, &'static str)> {
+    let Value::Object(obj) = node else {
+        return (!node.is_boolean()).then(|| (ptr.to_owned(), json_type(node)));
+    };
+    if depth > MAX_DEPTH || obj.contains_key("$ref") {
+        return None;
+    }
+    let child = |key: &str| obj.get(key).map(|v| (v, pointer::push(ptr, key)));
+    let mut children: Vec<(&Value, String)> = ["items", "not", "additionalProperties"]
+        .into_iter()
+        .filter_map(child)
+        .collect();
+    if let Some((Value::Object(props), at)) = child("properties") {
+        children.extend(props.iter().map(|(k, v)| (v, pointer::push(&at, k))));
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some((Value::Array(parts), at)) = child(key) {
+            children.extend(parts.iter().enumerate().map(|(i, v)| (v, pointer::push(&at, &i.to_string()))));
+        }
+    }
+    children.iter().find_map(|(v, at)| misplaced(v, at, depth + 1))
 }
 
 /// Title and description, joined as a doc comment.

@@ -15,6 +15,8 @@
 //! limited, then drop), so their shares add up; a sum above 1 simply leaves no request unfaulted.
 //! A second draw decides slowness. Draws come from `fastrand` seeded with [`FaultConfig::seed`], so
 //! a client that sends its requests one after another meets the same faults on every run.
+//! For tests that need an exact sequence, [`FaultConfig::script`] injects listed faults into the
+//! first matching requests, one each, before any draw.
 //! Requests only draw when they match [`FaultConfig::route`] filters (all routes when none are
 //! given), so traffic to other routes does not shift the sequence.
 //!
@@ -48,6 +50,7 @@ pub struct FaultConfig {
     slow: f64,
     delay: Duration,
     routes: Vec<(Method, String)>,
+    script: Vec<FaultKind>,
 }
 
 /// A fault injected into one request.
@@ -123,6 +126,15 @@ impl FaultConfig {
         self
     }
 
+    /// Injects `faults` into the first matching requests, one fault each, in order; the shares
+    /// apply from the request after the last one. Scripted requests draw nothing, so the random
+    /// sequence that follows is the same as without the script. [`FaultKind::Slow`] waits the
+    /// delay of [`slow`](Self::slow) (zero if it was not called).
+    pub fn script(mut self, faults: impl IntoIterator<Item = FaultKind>) -> Self {
+        self.script.extend(faults);
+        self
+    }
+
     /// Restricts faults to `method` on the route template `path` (as written in the spec, e.g.
     /// `/orders` or `/users/{user_id}`). May be called several times; with no call every route
     /// is subject to faults.
@@ -136,7 +148,8 @@ impl FaultConfig {
     }
 
     fn is_quiet(&self) -> bool {
-        self.unavailable + self.rate_limited + self.drop_after_commit + self.slow == 0.0
+        self.script.is_empty()
+            && self.unavailable + self.rate_limited + self.drop_after_commit + self.slow == 0.0
     }
 }
 
@@ -158,6 +171,8 @@ pub(super) struct FaultInjector {
     config: FaultConfig,
     rng: fastrand::Rng,
     counts: FaultCounts,
+    /// Scripted faults already injected.
+    scripted: usize,
 }
 
 /// What to do with one request.
@@ -174,6 +189,7 @@ impl FaultInjector {
             config,
             rng,
             counts: FaultCounts::default(),
+            scripted: 0,
         }
     }
 
@@ -187,6 +203,10 @@ impl FaultInjector {
             return Plan::default();
         }
         self.counts.considered += 1;
+        if let Some(&kind) = config.script.get(self.scripted) {
+            self.scripted += 1;
+            return self.scripted_plan(kind);
+        }
         // Always draw twice so one fault's share never shifts another's sequence.
         let (band, slow) = (self.rng.f64(), self.rng.f64());
         let limited = config.unavailable + config.rate_limited;
@@ -208,6 +228,26 @@ impl FaultInjector {
             self.counts.slow += 1;
         }
         Plan { fault, delay }
+    }
+
+    fn scripted_plan(&mut self, kind: FaultKind) -> Plan {
+        let counter = match kind {
+            FaultKind::Unavailable => &mut self.counts.unavailable,
+            FaultKind::RateLimited => &mut self.counts.rate_limited,
+            FaultKind::DropAfterCommit => &mut self.counts.dropped,
+            FaultKind::Slow => &mut self.counts.slow,
+        };
+        *counter += 1;
+        match kind {
+            FaultKind::Slow => Plan {
+                fault: None,
+                delay: Some(self.config.delay),
+            },
+            fault => Plan {
+                fault: Some(fault),
+                delay: None,
+            },
+        }
     }
 
     fn retry_after_secs(&self) -> u64 {
@@ -320,6 +360,23 @@ mod tests {
         );
         assert_eq!(injector.counts().considered, 1);
         assert!(draw(FaultConfig::seeded(1), 50).iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn script_comes_first_and_does_not_shift_the_draws() {
+        use FaultKind::{DropAfterCommit, RateLimited, Unavailable};
+        let random = FaultConfig::seeded(9).unavailable(0.5);
+        let scripted = random
+            .clone()
+            .script([DropAfterCommit, RateLimited, Unavailable]);
+        let got = draw(scripted, 23);
+        assert_eq!(
+            got[..3],
+            [Some(DropAfterCommit), Some(RateLimited), Some(Unavailable)]
+        );
+        assert_eq!(got[3..], draw(random, 20)[..]);
+        let only_script = draw(FaultConfig::default().script([Unavailable]), 3);
+        assert_eq!(only_script, [Some(Unavailable), None, None]);
     }
 
     #[test]

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/all-of-dangling-ref.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/components-is-a-list.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/cyclic-ref-alias.yaml");
+
+fn main() {}

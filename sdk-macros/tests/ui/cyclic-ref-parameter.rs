@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/cyclic-ref-parameter.yaml");
+
+fn main() {}

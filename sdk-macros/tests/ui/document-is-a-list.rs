@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/document-is-a-list.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/empty.yaml");
+
+fn main() {}

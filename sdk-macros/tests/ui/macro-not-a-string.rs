@@ -1,0 +1,3 @@
+sdk_macros::generate_client!(42);
+
+fn main() {}

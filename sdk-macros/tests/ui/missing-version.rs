@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/missing-version.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/openapi4.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/parameter-without-name.yaml");
+
+fn main() {}

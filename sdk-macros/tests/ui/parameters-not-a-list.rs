@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/parameters-not-a-list.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/property-is-a-string.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/ref-not-a-string.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/request-body-content-is-a-list.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/request-body-dangling-ref.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/response-external-ref.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/version-not-a-string.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/whitespace-only.yaml");
+
+fn main() {}

@@ -1,0 +1,392 @@
+//! Runtime overhead of a generated client against a hand-written `reqwest` + `serde` call.
+//!
+//! A loopback axum server (its own runtime, one worker thread) answers `GET /orders` with a
+//! JSON list of 20 orders and `POST /orders` with one created order, both pre-serialized so the
+//! server costs as little as possible and the client's work dominates. Each workload is sent by
+//!
+//! - **reqwest**: `reqwest::Client` with the API-key header, `json()` body and `json()` decode
+//!   into hand-written serde types — what a user would write without an SDK;
+//! - **generated**: the client `generate_client!` makes from `spec/api.yaml`, default settings
+//!   (2 retries, idempotency keys on `POST`, tracing off);
+//! - **no retry**: the same generated client built with `max_retries(0)`, which isolates the
+//!   cost of the retry layer on requests that succeed the first time.
+//!
+//! Every run measures each (workload, contender) pair once, rotating the contenders' order, and
+//! the table shows medians over the runs, so machine noise hits every contender alike. The
+//! ratio is reqwest's rate divided by the generated client's: 1.00 means no overhead.
+//!
+//! ```text
+//! cargo bench -p sdk-tests --bench overhead
+//! BENCH_REQUESTS=20000 BENCH_RUNS=5 BENCH_CONCURRENCY=32 cargo bench -p sdk-tests --bench overhead
+//! ```
+
+use std::error::Error;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+
+mod api {
+    sdk_runtime::generate_client!("../spec/api.yaml");
+}
+
+type BoxError = Box<dyn Error + Send + Sync>;
+
+const API_KEY: &str = "key_bench";
+
+/// Hand-written types for the same endpoints, as a user without the SDK would write them.
+/// Every field is decoded (the work the generated client does too) though few are read.
+#[allow(dead_code)]
+mod raw {
+    use super::{Deserialize, Serialize};
+
+    #[derive(Deserialize)]
+    pub struct OrderList {
+        pub data: Vec<Order>,
+        pub has_more: bool,
+        pub next_cursor: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Order {
+        pub id: String,
+        pub user_id: String,
+        pub amount_cents: i64,
+        pub currency: Currency,
+        pub status: OrderStatus,
+        pub created_at: chrono::DateTime<chrono::FixedOffset>,
+    }
+
+    #[derive(Serialize)]
+    pub struct NewOrder<'a> {
+        pub user_id: &'a str,
+        pub amount_cents: i64,
+        pub currency: Currency,
+    }
+
+    #[derive(Clone, Copy, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Currency {
+        Usd,
+        Eur,
+        Gbp,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum OrderStatus {
+        Pending,
+        Paid,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Endpoint {
+    List,
+    Create,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Contender {
+    Reqwest,
+    Generated,
+    NoRetry,
+}
+
+const CONTENDERS: [Contender; 3] = [Contender::Reqwest, Contender::Generated, Contender::NoRetry];
+
+/// One row of the table: an endpoint sent with `concurrency` requests in flight.
+#[derive(Clone, Copy)]
+struct Workload {
+    endpoint: Endpoint,
+    concurrency: usize,
+}
+
+struct Clients {
+    reqwest: reqwest::Client,
+    generated: api::Client,
+    no_retry: api::Client,
+    orders_url: String,
+}
+
+struct Settings {
+    requests: usize,
+    runs: usize,
+    concurrency: usize,
+}
+
+fn main() -> Result<(), BoxError> {
+    let settings = Settings {
+        requests: env_or("BENCH_REQUESTS", 20_000)?,
+        runs: env_or("BENCH_RUNS", 5)?.max(1),
+        concurrency: env_or("BENCH_CONCURRENCY", 32)?.max(1),
+    };
+    let addr = start_server()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(bench(addr, &settings))
+}
+
+async fn bench(addr: SocketAddr, settings: &Settings) -> Result<(), BoxError> {
+    let base_url = format!("http://{addr}");
+    let generated = api::Client::builder()
+        .base_url(&base_url)
+        .api_key(API_KEY)
+        .build()?;
+    let no_retry = api::Client::builder()
+        .base_url(&base_url)
+        .api_key(API_KEY)
+        .max_retries(0)
+        .build()?;
+    let clients = Arc::new(Clients {
+        reqwest: reqwest::Client::new(),
+        generated,
+        no_retry,
+        orders_url: format!("{base_url}/orders"),
+    });
+    let workloads = [
+        (Endpoint::List, 1),
+        (Endpoint::List, settings.concurrency),
+        (Endpoint::Create, 1),
+        (Endpoint::Create, settings.concurrency),
+    ]
+    .map(|(endpoint, concurrency)| Workload {
+        endpoint,
+        concurrency,
+    });
+    // Open the connections and fill caches before anything is timed.
+    for workload in &workloads {
+        for who in CONTENDERS {
+            measure(&clients, who, *workload, 200.min(settings.requests)).await?;
+        }
+    }
+    // rates[workload][contender] = one requests/s value per run.
+    let mut rates = vec![[const { Vec::new() }; 3]; workloads.len()];
+    for run in 0..settings.runs {
+        for (w, workload) in workloads.iter().enumerate() {
+            for i in 0..CONTENDERS.len() {
+                let c = (i + run) % CONTENDERS.len();
+                let rate = measure(&clients, CONTENDERS[c], *workload, settings.requests).await?;
+                rates[w][c].push(rate);
+            }
+        }
+        eprintln!("run {}/{} done", run + 1, settings.runs);
+    }
+    print_table(settings, &workloads, &mut rates);
+    Ok(())
+}
+
+/// Sends `requests` requests with `workload.concurrency` tasks, returns requests per second.
+async fn measure(
+    clients: &Arc<Clients>,
+    who: Contender,
+    workload: Workload,
+    requests: usize,
+) -> Result<f64, BoxError> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..workload.concurrency {
+        let (clients, next) = (Arc::clone(clients), Arc::clone(&next));
+        tasks.spawn(async move {
+            while next.fetch_add(1, Ordering::Relaxed) < requests {
+                one(&clients, who, workload.endpoint).await?;
+            }
+            Ok::<(), BoxError>(())
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done??;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    Ok(requests as f64 / secs)
+}
+
+/// One request, decoded in full; checks the answer so a broken contender cannot look fast.
+async fn one(clients: &Clients, who: Contender, endpoint: Endpoint) -> Result<(), BoxError> {
+    let generated = match who {
+        Contender::Reqwest => return one_reqwest(clients, endpoint).await,
+        Contender::Generated => &clients.generated,
+        Contender::NoRetry => &clients.no_retry,
+    };
+    let ok = match endpoint {
+        Endpoint::List => generated.orders().list_orders().await?.data.len() == 20,
+        Endpoint::Create => {
+            let order = api::types::NewOrder {
+                user_id: "usr_000001".to_owned(),
+                amount_cents: 1250,
+                currency: api::types::Currency::Eur,
+            };
+            generated.orders().create_order(&order).await?.amount_cents == 1250
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err("unexpected answer".into())
+    }
+}
+
+async fn one_reqwest(clients: &Clients, endpoint: Endpoint) -> Result<(), BoxError> {
+    let http = &clients.reqwest;
+    let ok = match endpoint {
+        Endpoint::List => {
+            let list: raw::OrderList = http
+                .get(&clients.orders_url)
+                .header("x-api-key", API_KEY)
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
+            list.data.len() == 20
+        }
+        Endpoint::Create => {
+            let new = raw::NewOrder {
+                user_id: "usr_000001",
+                amount_cents: 1250,
+                currency: raw::Currency::Eur,
+            };
+            let order: raw::Order = http
+                .post(&clients.orders_url)
+                .header("x-api-key", API_KEY)
+                .json(&new)
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
+            order.amount_cents == 1250
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err("unexpected answer".into())
+    }
+}
+
+fn print_table(settings: &Settings, workloads: &[Workload], rates: &mut [[Vec<f64>; 3]]) {
+    println!(
+        "\n{} requests per measurement, median of {} alternating runs, {} CPU(s); \
+         ratio = reqwest req/s ÷ generated req/s (1.00 = no overhead)\n",
+        settings.requests,
+        settings.runs,
+        std::thread::available_parallelism().map_or(1, usize::from),
+    );
+    println!(
+        "| workload | reqwest + serde (req/s) | generated (req/s) | ratio | \
+         generated, max_retries(0) (req/s) | retry layer (no-retry ÷ default) |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (workload, row) in workloads.iter().zip(rates.iter_mut()) {
+        let [reqwest, generated, no_retry] = row.each_mut().map(|r| median(r));
+        let name = match workload.endpoint {
+            Endpoint::List => "GET /orders (20 items)",
+            Endpoint::Create => "POST /orders",
+        };
+        let mode = match workload.concurrency {
+            1 => "sequential".to_owned(),
+            n => format!("{n} in flight"),
+        };
+        println!(
+            "| {name}, {mode} | {reqwest:.0} | {generated:.0} | {:.3}× | {no_retry:.0} | {:.3}× |",
+            reqwest / generated,
+            no_retry / generated,
+        );
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
+fn env_or(name: &str, default: usize) -> Result<usize, BoxError> {
+    match std::env::var(name) {
+        Ok(text) => Ok(text
+            .trim()
+            .parse()
+            .map_err(|e| format!("{name}={text:?}: {e}"))?),
+        Err(_) => Ok(default),
+    }
+}
+
+// ===== the server =====
+
+/// Starts the server on its own one-worker runtime and thread; returns its address.
+fn start_server() -> Result<SocketAddr, BoxError> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    let (list, created) = (Bytes::from(list_body()?), Bytes::from(order_body(1)?));
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            let app = Router::new().route(
+                "/orders",
+                get(move || json(StatusCode::OK, list.clone())).post(move |body: Bytes| {
+                    let created = created.clone();
+                    async move {
+                        // Reject bodies that are not JSON, as a real server would.
+                        match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+                            Ok(_) => json(StatusCode::CREATED, created).await,
+                            Err(_) => StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+                        }
+                    }
+                }),
+            );
+            let served = match tokio::net::TcpListener::from_std(listener) {
+                Ok(listener) => axum::serve(listener, app).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = served {
+                eprintln!("bench server stopped: {e}");
+            }
+        });
+    });
+    Ok(addr)
+}
+
+async fn json(status: StatusCode, body: Bytes) -> axum::response::Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn order_body(n: usize) -> serde_json::Result<Vec<u8>> {
+    serde_json::to_vec(&order(n))
+}
+
+fn list_body() -> serde_json::Result<Vec<u8>> {
+    let data: Vec<serde_json::Value> = (1..=20).map(order).collect();
+    serde_json::to_vec(&serde_json::json!({
+        "data": data,
+        "has_more": true,
+        "next_cursor": "ord_000020",
+    }))
+}
+
+fn order(n: usize) -> serde_json::Value {
+    serde_json::json!({
+        "id": format!("ord_{n:06}"),
+        "user_id": "usr_000001",
+        "amount_cents": 1250,
+        "currency": "eur",
+        "status": "pending",
+        "created_at": "2026-01-02T03:04:05.678Z",
+    })
+}
