@@ -79,8 +79,14 @@ pub fn value_name(raw: &str, fallback: &str) -> String {
 }
 
 /// An environment variable prefix: `SHOUTY_SNAKE_CASE` of ASCII letters and digits.
+/// A trailing `API` word is dropped, so that "Example API" reads `EXAMPLE_API_KEY`, not
+/// `EXAMPLE_API_API_KEY`.
 pub fn env_prefix(title: &str) -> String {
     let prefix = words(title).to_shouty_snake_case();
+    let prefix = match prefix.strip_suffix("_API") {
+        Some(stem) if !stem.is_empty() => stem.to_owned(),
+        _ => prefix,
+    };
     if prefix.is_empty() || prefix.starts_with(|c: char| c.is_ascii_digit()) {
         format!("API{}", if prefix.is_empty() { "" } else { "_" }) + &prefix
     } else {
@@ -166,6 +172,9 @@ mod tests {
         assert_eq!(value_name("2fa", "f"), "f_2fa");
         assert_eq!(value_name("été", "f"), "t");
         assert_eq!(env_prefix("Swagger Petstore"), "SWAGGER_PETSTORE");
+        assert_eq!(env_prefix("Example API"), "EXAMPLE");
+        assert_eq!(env_prefix("Spotify Web API"), "SPOTIFY_WEB");
+        assert_eq!(env_prefix("API"), "API");
         assert_eq!(env_prefix("1Password"), "API_1PASSWORD");
     }
 

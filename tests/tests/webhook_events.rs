@@ -213,7 +213,7 @@ async fn the_replay_guard_lets_each_delivery_through_once() -> TestResult {
 
 #[test]
 fn without_a_secret_the_error_names_the_environment_variable() -> TestResult {
-    if std::env::var_os("EXAMPLE_API_WEBHOOK_SECRET").is_some() {
+    if std::env::var_os("EXAMPLE_WEBHOOK_SECRET").is_some() {
         return Ok(()); // the environment provides one; nothing to check here
     }
     let client = api::Client::builder()
@@ -227,7 +227,7 @@ fn without_a_secret_the_error_names_the_environment_variable() -> TestResult {
         .ok_or("no secret, no verification")?;
     assert_eq!(error.kind(), WebhookErrorKind::MissingSecret);
     assert!(
-        error.to_string().contains("EXAMPLE_API_WEBHOOK_SECRET"),
+        error.to_string().contains("EXAMPLE_WEBHOOK_SECRET"),
         "{error}"
     );
     let bad = api::Client::builder()

@@ -60,3 +60,8 @@ fn eleven_thousand_operations() {
     assert_eq!(text.matches("static OPERATION").count(), 11_000);
     assert!(text.contains("fn get_r10_id"), "named from method and path");
 }
+
+#[test]
+fn example_api() {
+    insta::assert_snapshot!(expand("spec/api.yaml"));
+}
