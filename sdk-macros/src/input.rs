@@ -1,5 +1,7 @@
 //! The macro's arguments: `generate_client!("path/to/spec.yaml")`, optionally followed by
-//! `, crate = path::to::sdk_runtime` when the runtime is re-exported under another name.
+//! `, crate = path::to::sdk_runtime` when the runtime is re-exported under another name,
+//! and by `, schema_table` to also emit the hidden table the conformance harness
+//! (`tools/conformance`) decodes generated instances with.
 
 use proc_macro2::{Span, TokenStream};
 use syn::parse::{Parse, ParseStream};
@@ -11,6 +13,8 @@ pub struct Input {
     pub path: LitStr,
     /// Path of the runtime crate, `::sdk_runtime` unless `crate = ...` was given.
     pub runtime: Path,
+    /// `schema_table`: emit `__schema_table` (see `expand::schema_table`).
+    pub schema_table: bool,
 }
 
 impl Input {
@@ -23,6 +27,7 @@ impl Parse for Input {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let path: LitStr = input.parse()?;
         let mut runtime: Path = syn::parse_quote!(::sdk_runtime);
+        let mut schema_table = false;
         while input.peek(Token![,]) {
             input.parse::<Token![,]>()?;
             if input.is_empty() {
@@ -34,13 +39,17 @@ impl Parse for Input {
                 runtime = input.parse()?;
             } else {
                 let key: syn::Ident = input.parse()?;
+                if key == "schema_table" {
+                    schema_table = true;
+                    continue;
+                }
                 return Err(syn::Error::new(
                     key.span(),
-                    format!("unknown option `{key}`; the only option is `crate = path::to::sdk_runtime`"),
+                    format!("unknown option `{key}`; the options are `crate = path::to::sdk_runtime` and `schema_table`"),
                 ));
             }
         }
-        Ok(Input { path, runtime })
+        Ok(Input { path, runtime, schema_table })
     }
 }
 

@@ -44,7 +44,8 @@ fn write_generated_documents() {
     // Over the 64 MiB cap: the macro must refuse it from its size alone. A sparse file, so
     // the test neither writes nor the macro reads 65 MiB.
     let over = std::fs::File::create(dir.join("over-64mib.json")).expect("create over-64mib.json");
-    over.set_len(65 * 1024 * 1024).expect("size over-64mib.json");
+    over.set_len(65 * 1024 * 1024)
+        .expect("size over-64mib.json");
 }
 
 fn write(path: &Path, text: &str) {

@@ -177,9 +177,12 @@ pub(crate) enum Lookup {
     Pending(Pending),
 }
 
-/// What the cache needs to remember while an attempt is on the wire.
-pub(crate) struct Pending {
-    cache: Option<ResponseCache>,
+/// What the cache needs to remember while an attempt is on the wire;
+/// nothing (and no allocation) for a client without a cache.
+pub(crate) struct Pending(Option<Box<Tracked>>);
+
+struct Tracked {
+    cache: ResponseCache,
     operation: &'static str,
     url: String,
     /// `Some` for a cacheable `GET`.
@@ -203,23 +206,26 @@ pub(crate) fn lookup(
     headers: &mut HeaderMap,
     shown_url: &str,
 ) -> Lookup {
-    let mut pending = Pending {
-        cache: inner.cache.clone(),
+    let Some(cache) = inner.cache.as_ref() else {
+        return Lookup::Pending(Pending(None));
+    };
+    let mut pending = Tracked {
+        cache: cache.clone(),
         operation,
         url: shown_url.to_owned(),
         key: None,
         location: location(url),
-        unsafe_method: !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE),
+        unsafe_method: !matches!(
+            *method,
+            Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+        ),
         stale: None,
         request_headers: HeaderMap::new(),
         request_no_store: false,
     };
-    let Some(cache) = inner.cache.as_ref() else {
-        return Lookup::Pending(pending);
-    };
     let managed = [IF_NONE_MATCH, IF_MODIFIED_SINCE, RANGE];
     if *method != Method::GET || managed.iter().any(|h| headers.contains_key(h)) {
-        return Lookup::Pending(pending);
+        return Lookup::Pending(Pending(Some(Box::new(pending))));
     }
     let directives = Directives::parse(headers);
     pending.request_no_store = directives.no_store;
@@ -227,10 +233,10 @@ pub(crate) fn lookup(
     let key = key(method, url, headers);
     pending.key = Some(key);
     if directives.no_store {
-        return Lookup::Pending(pending);
+        return Lookup::Pending(Pending(Some(Box::new(pending))));
     }
     let Some(entry) = cache.get(&key, headers) else {
-        return Lookup::Pending(pending);
+        return Lookup::Pending(Pending(Some(Box::new(pending))));
     };
     if !directives.no_cache && entry.fresh_until.is_some_and(|t| Instant::now() < t) {
         cache.shared.hits.fetch_add(1, Ordering::Relaxed);
@@ -252,16 +258,23 @@ pub(crate) fn lookup(
     if entry.etag.is_some() || entry.last_modified.is_some() {
         pending.stale = Some(entry);
     }
-    Lookup::Pending(pending)
+    Lookup::Pending(Pending(Some(Box::new(pending))))
 }
 
 impl Pending {
     /// Updates the cache with an attempt's response and returns what the
     /// caller sees: the stored response for a `304` to a revalidation.
     pub(crate) fn finish(self, received: Received) -> Received {
-        let Some(cache) = self.cache.as_ref() else {
-            return received;
-        };
+        match self.0 {
+            Some(tracked) => tracked.finish(received),
+            None => received,
+        }
+    }
+}
+
+impl Tracked {
+    fn finish(self, received: Received) -> Received {
+        let cache = &self.cache;
         if self.unsafe_method {
             if received.status.is_success() || received.status.is_redirection() {
                 cache.store().remove_location(&self.location);
@@ -342,7 +355,10 @@ impl ResponseCache {
     fn store(&self) -> MutexGuard<'_, Store> {
         // A panic while holding the lock cannot leave a half-updated entry
         // that matters: at worst a stale counter, so poisoning is ignored.
-        self.shared.store.lock().unwrap_or_else(PoisonError::into_inner)
+        self.shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The entry for `key` if the request matches what it varies on; marks
@@ -350,7 +366,11 @@ impl ResponseCache {
     fn get(&self, key: &Key, headers: &HeaderMap) -> Option<Entry> {
         let mut store = self.store();
         let entry = store.entries.get(key)?;
-        if entry.vary.iter().any(|(name, value)| headers.get(name) != value.as_ref()) {
+        if entry
+            .vary
+            .iter()
+            .any(|(name, value)| headers.get(name) != value.as_ref())
+        {
             return None;
         }
         let entry = entry.clone();
@@ -368,7 +388,9 @@ impl ResponseCache {
         store.remove(&key);
         let mut evicted = 0;
         while store.entries.len() >= max_entries || store.bytes + entry.body.len() > max_bytes {
-            let Some((_, oldest)) = store.order.pop_first() else { break };
+            let Some((_, oldest)) = store.order.pop_first() else {
+                break;
+            };
             store.remove(&oldest);
             evicted += 1;
         }
@@ -472,7 +494,10 @@ struct Directives {
 impl Directives {
     fn parse(headers: &HeaderMap) -> Self {
         let mut d = Directives::default();
-        let values = headers.get_all(CACHE_CONTROL).iter().filter_map(|v| v.to_str().ok());
+        let values = headers
+            .get_all(CACHE_CONTROL)
+            .iter()
+            .filter_map(|v| v.to_str().ok());
         for directive in values.flat_map(|v| v.split(',')) {
             let (name, value) = match directive.split_once('=') {
                 Some((n, v)) => (n.trim(), Some(v.trim().trim_matches('"'))),
@@ -570,59 +595,4 @@ fn trace(operation: &'static str, url: &str, outcome: &'static str, stored: bool
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (n, v) in pairs {
-            map.append(HeaderName::from_static(n), HeaderValue::from_static(v));
-        }
-        map
-    }
-
-    #[test]
-    fn directives_and_freshness() {
-        let d = Directives::parse(&headers(&[("cache-control", "private, max-age=\"60\""), ("cache-control", "no-cache")]));
-        assert_eq!((d.no_store, d.no_cache, d.max_age), (false, true, Some(60)));
-        assert!(freshness(&headers(&[("cache-control", "max-age=60")])).is_some());
-        assert!(freshness(&headers(&[("cache-control", "max-age=60"), ("age", "60")])).is_none());
-        assert!(freshness(&headers(&[("cache-control", "max-age=0")])).is_none());
-        assert!(freshness(&headers(&[("expires", "0")])).is_none());
-        assert!(freshness(&headers(&[])).is_none());
-    }
-
-    #[test]
-    fn keys_cover_every_header() {
-        let url = reqwest::Url::parse("http://h/a?x=1").unwrap();
-        let a = key(&Method::GET, &url, &headers(&[("authorization", "Bearer a")]));
-        let b = key(&Method::GET, &url, &headers(&[("authorization", "Bearer b")]));
-        let c = key(&Method::GET, &url, &headers(&[("authorization", "Bearer a")]));
-        assert_ne!(a, b);
-        assert_eq!(a, c);
-    }
-
-    fn received(body: &'static str) -> Received {
-        Received {
-            status: StatusCode::OK,
-            headers: headers(&[("etag", "\"v1\"")]),
-            body: Bytes::from_static(body.as_bytes()),
-            request_id: None,
-        }
-    }
-
-    #[test]
-    fn evicts_least_recently_used() {
-        let cache = ResponseCache::with_limits(2, 1024);
-        let entry = |b| Entry::from_response(&received(b), &HeaderMap::new(), [0; 32]).unwrap();
-        assert!(cache.insert([1; 32], entry("one")));
-        assert!(cache.insert([2; 32], entry("two")));
-        assert!(cache.get(&[1; 32], &HeaderMap::new()).is_some());
-        assert!(cache.insert([3; 32], entry("three")));
-        assert!(cache.get(&[2; 32], &HeaderMap::new()).is_none(), "2 was least recently used");
-        assert_eq!(cache.len(), 2);
-        assert_eq!(cache.size_bytes(), 8);
-        assert_eq!(cache.stats().evictions, 1);
-        assert!(!cache.insert([4; 32], entry(include_str!("cache.rs"))), "too large for the bound");
-    }
-}
+mod tests;

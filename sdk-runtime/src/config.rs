@@ -267,7 +267,11 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, …).
-    /// [`connect_timeout`](Self::connect_timeout) then has no effect.
+    /// [`connect_timeout`](Self::connect_timeout) then has no effect, and
+    /// neither does the default redirect policy (follow only within the
+    /// request's origin, so an API key in a custom header never reaches
+    /// another host): set `reqwest::redirect::Policy::none()` on your client
+    /// unless you trust every host it may be redirected to.
     ///
     /// # Default
     ///
@@ -492,6 +496,7 @@ fn build_ref(api: &'static ApiDescription, mut c: Config) -> Result<ClientRef> {
         Some(http) => http,
         None => reqwest::Client::builder()
             .connect_timeout(c.connect_timeout)
+            .redirect(same_origin_redirects())
             .build()
             .map_err(|e| error::config("could not create the HTTP client").with_source(e))?,
     };
@@ -567,6 +572,31 @@ fn redactor(api: &ApiDescription, mut redactor: Redactor) -> Redactor {
     }
     redactor
 }
+
+/// Follows at most [`MAX_REDIRECTS`] redirects, and only within the origin
+/// (scheme, host, port) of the request. reqwest itself drops `Authorization`
+/// and cookies on a cross-origin redirect but would forward an API key sent in
+/// a custom header (`X-API-Key`) or a default header; not following such a
+/// redirect keeps every credential at the origin it was configured for. The
+/// 3xx then reaches the caller as a status error.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let previous = attempt.previous();
+        let same_origin = previous
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same_origin {
+            attempt.stop()
+        } else if previous.len() >= MAX_REDIRECTS {
+            attempt.error(format!("too many redirects (limit {MAX_REDIRECTS})"))
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// Bound on a redirect chain within one origin (as reqwest's default policy).
+const MAX_REDIRECTS: usize = 10;
 
 /// Replaces characters a header cannot carry (a non-ASCII API title) with `?`.
 fn visible_ascii(s: &str) -> String {

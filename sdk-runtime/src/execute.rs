@@ -315,17 +315,7 @@ async fn send(inner: &ClientRef, call: &Call, request: &mut Request) -> Sent {
         .request(call.method.clone(), url)
         .headers(headers);
     let result = match with_body(builder, &mut request.body) {
-        Ok(builder) => {
-            let exchange = exchange(inner, builder);
-            match tokio::time::timeout(call.timeout, exchange).await {
-                Ok(result) => result,
-                Err(_) => Err(AttemptError {
-                    error: Error::new(Kind::Timeout)
-                        .with_message(format!("no complete response within {:?}", call.timeout)),
-                    failure: FailureClass::Timeout,
-                }),
-            }
-        }
+        Ok(builder) => exchange(inner, builder, call.timeout).await,
         Err(error) => Err(error.into()),
     };
     Sent {
@@ -409,11 +399,21 @@ fn with_body(builder: reqwest::RequestBuilder, body: &mut Body) -> Result<reqwes
     })
 }
 
-/// Sends and reads the whole body, stopping at the size cap.
+/// Sends and reads the whole body, stopping at the size cap, all before one
+/// deadline. A body that stalls after the head arrived times out with the
+/// status and request ID of that head, so the caller can still quote them.
 async fn exchange(
     inner: &ClientRef,
     builder: reqwest::RequestBuilder,
+    timeout: Duration,
 ) -> Result<Received, AttemptError> {
+    // `None` (a timeout too large to add to now) means no deadline at all.
+    let deadline = Instant::now().checked_add(timeout);
+    let timed_out = || AttemptError {
+        error: Error::new(Kind::Timeout)
+            .with_message(format!("no complete response within {timeout:?}")),
+        failure: FailureClass::Timeout,
+    };
     let transport = |e: reqwest::Error| {
         let failure = match Failure::from_reqwest(&e) {
             Failure::Timeout => FailureClass::Timeout,
@@ -425,7 +425,10 @@ async fn exchange(
             failure,
         }
     };
-    let mut response = builder.send().await.map_err(transport)?;
+    let mut response = within(deadline, builder.send())
+        .await
+        .ok_or_else(timed_out)?
+        .map_err(transport)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let request_id = crate::request_id::read(&headers, &inner.request_id_header);
@@ -446,10 +449,19 @@ async fn exchange(
         return Err(too_large());
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
+    // reqwest reports every failure while reading the body as a decode error,
+    // but without content decoding it can only mean the connection ended
+    // before the body did: retryable, like a connection dropped earlier.
+    let cut_short = |e: reqwest::Error| {
+        with_response(AttemptError {
+            error: error::transport(e),
+            failure: FailureClass::Connect,
+        })
+    };
+    while let Some(chunk) = within(deadline, response.chunk())
         .await
-        .map_err(|e| with_response(transport(e)))?
+        .ok_or_else(|| with_response(timed_out()))?
+        .map_err(cut_short)?
     {
         if body.len() + chunk.len() > cap {
             return Err(too_large());
@@ -462,6 +474,14 @@ async fn exchange(
         body: Bytes::from(body),
         request_id,
     })
+}
+
+/// Runs `future` until `deadline`; `None` when the deadline passed first.
+async fn within<F: std::future::Future>(deadline: Option<Instant>, future: F) -> Option<F::Output> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline, future).await.ok(),
+        None => Some(future.await),
+    }
 }
 
 /// How the retry policy sees an attempt's outcome; `None` for a success.

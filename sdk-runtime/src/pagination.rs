@@ -78,7 +78,7 @@ mod probe;
 /// (it holds a clone of the client) and `Unpin`.
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<P> {
-    inner: Pin<Box<dyn Stream<Item = Result<Response<P>>> + Send>>,
+    inner: BoxStream<Result<Response<P>>>,
 }
 
 impl<P> Pages<P> {
@@ -111,7 +111,7 @@ impl<P> fmt::Debug for Pages<P> {
 /// through [`page_head`](Self::page_head) and [`request_id`](Self::request_id).
 #[must_use = "streams do nothing unless polled"]
 pub struct Items<T> {
-    pages: Pin<Box<dyn Stream<Item = Result<(ResponseHead, Vec<T>)>> + Send>>,
+    pages: BoxStream<Result<(ResponseHead, Vec<T>)>>,
     current: std::vec::IntoIter<T>,
     head: Option<ResponseHead>,
 }
@@ -236,10 +236,10 @@ pub fn pages<P: Send + 'static>(call: Call<'_, P>, paging: &'static Paging) -> P
             "a request with a streaming body cannot be paged through",
         ));
     }
-    if let (Some(name), Some(max)) = (paging.limit_param, paging.max_limit) {
-        if query_value(&request.query, name).is_none() {
-            set_query(&mut request.query, name, &max.to_string());
-        }
+    if let (Some(name), Some(max)) = (paging.limit_param, paging.max_limit)
+        && query_value(&request.query, name).is_none()
+    {
+        set_query(&mut request.query, name, &max.to_string());
     }
     let (offset, page) = match paging.style {
         PagingStyle::Offset { param } => (query_number(&request.query, param).unwrap_or(0), 0),
@@ -279,7 +279,10 @@ pub fn pages<P: Send + 'static>(call: Call<'_, P>, paging: &'static Paging) -> P
 
 /// Streams the items of `pages`, taking each page's items with `extract`.
 #[doc(hidden)]
-pub fn items<P: Send + 'static, T: Send + 'static>(pages: Pages<P>, extract: fn(P) -> Vec<T>) -> Items<T> {
+pub fn items<P: Send + 'static, T: Send + 'static>(
+    pages: Pages<P>,
+    extract: fn(P) -> Vec<T>,
+) -> Items<T> {
     let pages = pages.map(move |page| {
         page.map(|response| {
             let (head, page) = response.into_parts();
@@ -294,6 +297,8 @@ pub fn items<P: Send + 'static, T: Send + 'static>(pages: Pages<P>, extract: fn(
 }
 
 // ===== internal =====
+
+type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send>>;
 
 impl<P: Send + 'static> Pages<P> {
     fn failed(error: Error) -> Self {
@@ -573,7 +578,10 @@ mod tests {
     fn finds_the_next_link() {
         let header = r#"<https://api.example/items?page=1>; rel="prev", <https://api.example/items?page=3>; rel="next""#;
         assert_eq!(link_next(header), Some("https://api.example/items?page=3"));
-        assert_eq!(link_next(r#"</a?b=1,2>; rel="last next""#), Some("/a?b=1,2"));
+        assert_eq!(
+            link_next(r#"</a?b=1,2>; rel="last next""#),
+            Some("/a?b=1,2")
+        );
         assert_eq!(link_next("<https://x/y>; rel=last"), None);
         assert_eq!(link_next("garbage <unterminated"), None);
     }

@@ -12,8 +12,15 @@
 //!   cost of the retry layer on requests that succeed the first time.
 //!
 //! Every run measures each (workload, contender) pair once, rotating the contenders' order, and
-//! the table shows medians over the runs, so machine noise hits every contender alike. The
-//! ratio is reqwest's rate divided by the generated client's: 1.00 means no overhead.
+//! the tables show medians over the runs, so machine noise hits every contender alike. Two
+//! measures are reported:
+//!
+//! - **requests/s** (wall clock): what a user sees; the ratio is reqwest's rate divided by the
+//!   generated client's, so 1.00 means no overhead;
+//! - **client CPU µs per request**: the CPU time of the client's thread (all client work runs on
+//!   one current-thread runtime; the server runs on another thread), read from
+//!   `/proc/thread-self/schedstat`. On a shared machine this is far steadier than wall time,
+//!   because waiting for a busy CPU does not count. The ratio is generated ÷ reqwest.
 //!
 //! ```text
 //! cargo bench -p sdk-tests --bench overhead
@@ -168,30 +175,38 @@ async fn bench(addr: SocketAddr, settings: &Settings) -> Result<(), BoxError> {
             measure(&clients, who, *workload, 200.min(settings.requests)).await?;
         }
     }
-    // rates[workload][contender] = one requests/s value per run.
-    let mut rates = vec![[const { Vec::new() }; 3]; workloads.len()];
+    // samples[workload][contender] = one sample per run.
+    let mut samples = vec![[const { Vec::new() }; 3]; workloads.len()];
     for run in 0..settings.runs {
         for (w, workload) in workloads.iter().enumerate() {
             for i in 0..CONTENDERS.len() {
                 let c = (i + run) % CONTENDERS.len();
-                let rate = measure(&clients, CONTENDERS[c], *workload, settings.requests).await?;
-                rates[w][c].push(rate);
+                let sample = measure(&clients, CONTENDERS[c], *workload, settings.requests).await?;
+                samples[w][c].push(sample);
             }
         }
         eprintln!("run {}/{} done", run + 1, settings.runs);
     }
-    print_table(settings, &workloads, &mut rates);
+    print_tables(settings, &workloads, &samples);
     Ok(())
 }
 
-/// Sends `requests` requests with `workload.concurrency` tasks, returns requests per second.
+/// One measurement: requests per second, and client CPU microseconds per request.
+#[derive(Clone, Copy)]
+struct Sample {
+    rate: f64,
+    cpu_us: f64,
+}
+
+/// Sends `requests` requests with `workload.concurrency` tasks.
 async fn measure(
     clients: &Arc<Clients>,
     who: Contender,
     workload: Workload,
     requests: usize,
-) -> Result<f64, BoxError> {
+) -> Result<Sample, BoxError> {
     let next = Arc::new(AtomicUsize::new(0));
+    let cpu_before = thread_cpu_ns();
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..workload.concurrency {
@@ -207,7 +222,14 @@ async fn measure(
         done??;
     }
     let secs = started.elapsed().as_secs_f64();
-    Ok(requests as f64 / secs)
+    let cpu_ns = match (cpu_before, thread_cpu_ns()) {
+        (Some(before), Some(after)) => after.saturating_sub(before) as f64,
+        _ => f64::NAN,
+    };
+    Ok(Sample {
+        rate: requests as f64 / secs,
+        cpu_us: cpu_ns / 1_000.0 / requests as f64,
+    })
 }
 
 /// One request, decoded in full; checks the answer so a broken contender cannot look fast.
@@ -274,38 +296,60 @@ async fn one_reqwest(clients: &Clients, endpoint: Endpoint) -> Result<(), BoxErr
     }
 }
 
-fn print_table(settings: &Settings, workloads: &[Workload], rates: &mut [[Vec<f64>; 3]]) {
+fn print_tables(settings: &Settings, workloads: &[Workload], samples: &[[Vec<Sample>; 3]]) {
     println!(
-        "\n{} requests per measurement, median of {} alternating runs, {} CPU(s); \
-         ratio = reqwest req/s ÷ generated req/s (1.00 = no overhead)\n",
+        "\n{} requests per measurement, median of {} alternating runs, {} CPU(s)\n",
         settings.requests,
         settings.runs,
         std::thread::available_parallelism().map_or(1, usize::from),
     );
+    println!("Throughput (wall clock; ratio = reqwest ÷ generated, 1.00 = no overhead):\n");
     println!(
         "| workload | reqwest + serde (req/s) | generated (req/s) | ratio | \
          generated, max_retries(0) (req/s) | retry layer (no-retry ÷ default) |"
     );
     println!("|---|---:|---:|---:|---:|---:|");
-    for (workload, row) in workloads.iter().zip(rates.iter_mut()) {
-        let [reqwest, generated, no_retry] = row.each_mut().map(|r| median(r));
-        let name = match workload.endpoint {
-            Endpoint::List => "GET /orders (20 items)",
-            Endpoint::Create => "POST /orders",
-        };
-        let mode = match workload.concurrency {
-            1 => "sequential".to_owned(),
-            n => format!("{n} in flight"),
-        };
+    for (workload, row) in workloads.iter().zip(samples) {
+        let [reqwest, generated, no_retry] = row.each_ref().map(|s| median(s, |s| s.rate));
         println!(
-            "| {name}, {mode} | {reqwest:.0} | {generated:.0} | {:.3}× | {no_retry:.0} | {:.3}× |",
+            "| {} | {reqwest:.0} | {generated:.0} | {:.3}× | {no_retry:.0} | {:.3}× |",
+            workload.name(),
             reqwest / generated,
             no_retry / generated,
         );
     }
+    println!("\nClient CPU time per request (ratio = generated ÷ reqwest, 1.00 = no overhead):\n");
+    println!(
+        "| workload | reqwest + serde (µs) | generated (µs) | ratio | \
+         generated, max_retries(0) (µs) | retry layer (default ÷ no-retry) |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (workload, row) in workloads.iter().zip(samples) {
+        let [reqwest, generated, no_retry] = row.each_ref().map(|s| median(s, |s| s.cpu_us));
+        println!(
+            "| {} | {reqwest:.1} | {generated:.1} | {:.3}× | {no_retry:.1} | {:.3}× |",
+            workload.name(),
+            generated / reqwest,
+            generated / no_retry,
+        );
+    }
 }
 
-fn median(values: &mut [f64]) -> f64 {
+impl Workload {
+    fn name(&self) -> String {
+        let endpoint = match self.endpoint {
+            Endpoint::List => "GET /orders (20 items)",
+            Endpoint::Create => "POST /orders",
+        };
+        match self.concurrency {
+            1 => format!("{endpoint}, sequential"),
+            n => format!("{endpoint}, {n} in flight"),
+        }
+    }
+}
+
+fn median(samples: &[Sample], field: fn(&Sample) -> f64) -> f64 {
+    let mut values: Vec<f64> = samples.iter().map(field).collect();
     values.sort_by(f64::total_cmp);
     match values.len() {
         0 => f64::NAN,
@@ -322,6 +366,13 @@ fn env_or(name: &str, default: usize) -> Result<usize, BoxError> {
             .map_err(|e| format!("{name}={text:?}: {e}"))?),
         Err(_) => Ok(default),
     }
+}
+
+/// Nanoseconds the calling thread has spent on a CPU (first field of its schedstat), or `None`
+/// where that file does not exist (non-Linux).
+fn thread_cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
 }
 
 // ===== the server =====

@@ -82,11 +82,21 @@ struct Sample {
 }
 
 fn main() -> Result<(), BoxError> {
-    let runs = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3usize).max(1);
+    let runs = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3usize)
+        .max(1);
     // One worker thread for the client and one for the server: the machine has two cores.
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     println!("auto-paging, cursor style, 100 items per page, loopback; median of {runs} runs");
-    println!("{:<9} {:>9} {:>9} {:>12} {:>13}", "consumer", "items", "time", "items/s", "peak heap");
+    println!(
+        "{:<9} {:>9} {:>9} {:>12} {:>13}",
+        "consumer", "items", "time", "items/s", "peak heap"
+    );
     for consumer in [Consumer::Stream, Consumer::Collect] {
         for items in [10_000, 100_000] {
             let mut samples = Vec::new();

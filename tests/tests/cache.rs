@@ -22,11 +22,21 @@ mod api {
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
-async fn start(cache_control: Option<&str>) -> Result<(PagingServer, ResponseCache, api::Client), Box<dyn std::error::Error + Send + Sync>> {
+async fn start(
+    cache_control: Option<&str>,
+) -> Result<(PagingServer, ResponseCache, api::Client), Box<dyn std::error::Error + Send + Sync>> {
     let server = PagingServer::start(10).await?;
-    *server.state.cache_control.lock().unwrap_or_else(PoisonError::into_inner) = cache_control.map(str::to_owned);
+    *server
+        .state
+        .cache_control
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner) = cache_control.map(str::to_owned);
     let cache = ResponseCache::new(100);
-    let client = api::Client::builder().base_url(server.url()).api_key("key-a").cache(cache.clone()).build()?;
+    let client = api::Client::builder()
+        .base_url(server.url())
+        .api_key("key-a")
+        .cache(cache.clone())
+        .build()?;
     Ok((server, cache, client))
 }
 
@@ -54,7 +64,8 @@ fn events() -> &'static Events {
 impl Events {
     /// The `cache=` outcomes logged so far for URLs under `base`, in order.
     fn outcomes(&self, base: &str) -> Vec<String> {
-        let text = String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned();
+        let text = String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner))
+            .into_owned();
         text.lines()
             .filter(|line| line.contains(base))
             .filter_map(|line| line.split("cache=").nth(1))
@@ -66,7 +77,10 @@ impl Events {
 
 impl Write for Events {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(buf);
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
 
@@ -83,25 +97,61 @@ async fn the_second_get_revalidates_and_a_304_returns_the_same_body() -> TestRes
     let first = client.get_item("a").await?;
     let second = client.get_item("a").await?;
     assert_eq!(*first, *second, "the same body");
-    assert_eq!(second.status().as_u16(), 200, "the caller sees the stored 200");
-    assert_eq!(second.request_id(), Some("req_2"), "the request id is the revalidation's");
+    assert_eq!(
+        second.status().as_u16(),
+        200,
+        "the caller sees the stored 200"
+    );
+    assert_eq!(
+        second.request_id(),
+        Some("req_2"),
+        "the request id is the revalidation's"
+    );
     let log = server.state.log();
     assert_eq!(log.len(), 2);
     assert_eq!(log[0].if_none_match, None);
-    assert_eq!(log[1].if_none_match.as_deref(), Some("\"v1\""), "the second GET is conditional");
-    assert_eq!((log[1].status, log[1].body_bytes), (304, 0), "no body crossed the wire");
+    assert_eq!(
+        log[1].if_none_match.as_deref(),
+        Some("\"v1\""),
+        "the second GET is conditional"
+    );
+    assert_eq!(
+        (log[1].status, log[1].body_bytes),
+        (304, 0),
+        "no body crossed the wire"
+    );
     assert_eq!((cache.stats().misses, cache.stats().revalidated), (1, 1));
     // A `304` carrying a lifetime makes the entry fresh: the next GET sends nothing.
-    *server.state.cache_control.lock().unwrap_or_else(PoisonError::into_inner) = Some("max-age=3600".into());
+    *server
+        .state
+        .cache_control
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner) = Some("max-age=3600".into());
     client.get_item("a").await?;
     client.get_item("a").await?;
     assert_eq!(server.state.requests(), 3);
-    assert_eq!(events.outcomes(&server.url()), ["miss", "revalidated", "revalidated", "hit"]);
+    assert_eq!(
+        events.outcomes(&server.url()),
+        ["miss", "revalidated", "revalidated", "hit"]
+    );
     // A change on the server is seen: the validator no longer matches.
-    client.put_item("a", &api::types::Item { id: "a".into(), n: 0, tag: None }).await?;
+    client
+        .put_item(
+            "a",
+            &api::types::Item {
+                id: "a".into(),
+                n: 0,
+                tag: None,
+            },
+        )
+        .await?;
     let third = client.get_item("a").await?;
     assert_eq!(third.n, 2, "version 2 after the PUT");
-    assert_eq!(server.state.log()[4].if_none_match, None, "the PUT dropped the entry");
+    assert_eq!(
+        server.state.log()[4].if_none_match,
+        None,
+        "the PUT dropped the entry"
+    );
     Ok(())
 }
 
@@ -111,10 +161,23 @@ async fn fresh_entries_are_served_without_a_request() -> TestResult {
     let first = client.get_item("a").await?;
     let second = client.get_item("a").await?;
     assert_eq!(*first, *second);
-    assert_eq!(server.state.requests(), 1, "the second answer came from the cache");
+    assert_eq!(
+        server.state.requests(),
+        1,
+        "the second answer came from the cache"
+    );
     assert_eq!(cache.stats().hits, 1);
     // An unsafe request to the same path invalidates the entry.
-    client.put_item("a", &api::types::Item { id: "a".into(), n: 0, tag: None }).await?;
+    client
+        .put_item(
+            "a",
+            &api::types::Item {
+                id: "a".into(),
+                n: 0,
+                tag: None,
+            },
+        )
+        .await?;
     assert!(cache.is_empty());
     assert_eq!(client.get_item("a").await?.n, 2);
     assert_eq!(server.state.requests(), 3);
@@ -128,7 +191,10 @@ async fn no_store_is_respected() -> TestResult {
     client.get_item("a").await?;
     let log = server.state.log();
     assert_eq!(log.len(), 2);
-    assert!(log.iter().all(|s| s.if_none_match.is_none() && s.status == 200 && s.body_bytes > 0));
+    assert!(
+        log.iter()
+            .all(|s| s.if_none_match.is_none() && s.status == 200 && s.body_bytes > 0)
+    );
     assert!(cache.is_empty());
     Ok(())
 }
@@ -136,7 +202,11 @@ async fn no_store_is_respected() -> TestResult {
 #[tokio::test]
 async fn errors_are_never_cached() -> TestResult {
     let (server, cache, client) = start(Some("max-age=3600")).await?;
-    *server.state.item_status.lock().unwrap_or_else(PoisonError::into_inner) = Some(404);
+    *server
+        .state
+        .item_status
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner) = Some(404);
     for _ in 0..2 {
         let error = client.get_item("a").await.err().ok_or("expected a 404")?;
         assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
@@ -150,33 +220,65 @@ async fn errors_are_never_cached() -> TestResult {
 #[tokio::test]
 async fn different_credentials_never_share_an_entry() -> TestResult {
     let (server, cache, client_a) = start(Some("max-age=3600")).await?;
-    let client_b = api::Client::builder().base_url(server.url()).api_key("key-b").cache(cache.clone()).build()?;
+    let client_b = api::Client::builder()
+        .base_url(server.url())
+        .api_key("key-b")
+        .cache(cache.clone())
+        .build()?;
     client_a.get_item("a").await?;
     client_b.get_item("a").await?;
     client_a.get_item("a").await?;
     let log = server.state.log();
-    let auth: Vec<_> = log.iter().map(|s| s.authorization.clone().unwrap_or_default()).collect();
-    assert_eq!(auth, ["Bearer key-a", "Bearer key-b"], "B went to the server; A's second GET was a hit");
+    let auth: Vec<_> = log
+        .iter()
+        .map(|s| s.authorization.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        auth,
+        ["Bearer key-a", "Bearer key-b"],
+        "B went to the server; A's second GET was a hit"
+    );
     assert_eq!(cache.len(), 2);
     // After a rotation, the old key's entries are not used either.
-    client_a.runtime().set_credentials(sdk_runtime::Credentials::api_key("key-c"));
+    client_a
+        .runtime()
+        .set_credentials(sdk_runtime::Credentials::api_key("key-c"));
     client_a.get_item("a").await?;
-    assert_eq!(server.state.log().last().and_then(|s| s.authorization.clone()).as_deref(), Some("Bearer key-c"));
+    assert_eq!(
+        server
+            .state
+            .log()
+            .last()
+            .and_then(|s| s.authorization.clone())
+            .as_deref(),
+        Some("Bearer key-c")
+    );
     Ok(())
 }
 
 #[tokio::test]
 async fn the_cache_stays_within_its_bounds() -> TestResult {
     let server = PagingServer::start(10).await?;
-    *server.state.cache_control.lock().unwrap_or_else(PoisonError::into_inner) = Some("max-age=3600".into());
+    *server
+        .state
+        .cache_control
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner) = Some("max-age=3600".into());
     let cache = ResponseCache::new(3);
-    let client = api::Client::builder().base_url(server.url()).cache(cache.clone()).build()?;
+    let client = api::Client::builder()
+        .base_url(server.url())
+        .cache(cache.clone())
+        .build()?;
     for id in ["a", "b", "c", "d", "e"] {
         client.get_item(id).await?;
     }
     assert_eq!((cache.len(), cache.stats().evictions), (3, 2));
     client.get_item("e").await?;
     client.get_item("a").await?;
-    assert_eq!(server.state.requests(), 6, "e was a hit, a had been evicted");
+    assert_eq!(
+        server.state.requests(),
+        6,
+        "e was a hit, a had been evicted"
+    );
     Ok(())
 }

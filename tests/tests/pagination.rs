@@ -34,7 +34,10 @@ fn policy() -> RetryPolicy {
 
 async fn start() -> Result<(PagingServer, api::Client), Box<dyn std::error::Error + Send + Sync>> {
     let server = PagingServer::start(TOTAL).await?;
-    let client = api::Client::builder().base_url(server.url()).retry_policy(policy()).build()?;
+    let client = api::Client::builder()
+        .base_url(server.url())
+        .retry_policy(policy())
+        .build()?;
     Ok((server, client))
 }
 
@@ -82,7 +85,12 @@ async fn every_style_yields_each_item_once_in_order_at_the_maximum_page_size() -
         // The first request asks for the maximum; `/link` then follows the server's URLs,
         // which carry it on.
         for seen in &log {
-            assert_eq!(seen.query.get(*limit).map(String::as_str), Some("100"), "{path}: {:?}", seen.query);
+            assert_eq!(
+                seen.query.get(*limit).map(String::as_str),
+                Some("100"),
+                "{path}: {:?}",
+                seen.query
+            );
         }
     }
     Ok(())
@@ -98,7 +106,10 @@ async fn a_503_on_page_7_is_retried_without_the_caller_noticing() -> TestResult 
         let log = server.state.log();
         assert_eq!(log.len(), expected + 1, "{path}: one retry");
         assert_eq!(log[6].status, 503, "{path}");
-        assert_eq!(log[6].query, log[7].query, "{path}: the retry asks for the same page");
+        assert_eq!(
+            log[6].query, log[7].query,
+            "{path}: the retry asks for the same page"
+        );
         assert_eq!(log[7].status, 200, "{path}");
     }
     Ok(())
@@ -107,16 +118,39 @@ async fn a_503_on_page_7_is_retried_without_the_caller_noticing() -> TestResult 
 #[tokio::test]
 async fn caller_parameters_are_kept_and_a_chosen_page_size_wins() -> TestResult {
     let (server, client) = start().await?;
-    let items: Vec<api::types::Item> = client.list_after_last_id().tag("blue").limit(25).items().try_collect().await?;
-    assert_all_in_order(&items.iter().map(|i| i.id.clone()).collect::<Vec<_>>(), "limit 25");
-    assert!(items.iter().all(|i| i.tag.as_deref() == Some("blue")), "the filter reached every page");
+    let items: Vec<api::types::Item> = client
+        .list_after_last_id()
+        .tag("blue")
+        .limit(25)
+        .items()
+        .try_collect()
+        .await?;
+    assert_all_in_order(
+        &items.iter().map(|i| i.id.clone()).collect::<Vec<_>>(),
+        "limit 25",
+    );
+    assert!(
+        items.iter().all(|i| i.tag.as_deref() == Some("blue")),
+        "the filter reached every page"
+    );
     let log = server.state.log();
     assert_eq!(log.len(), TOTAL / 25);
-    assert!(log.iter().all(|s| s.query.get("limit").map(String::as_str) == Some("25")));
-    assert!(log.iter().all(|s| s.query.get("tag").map(String::as_str) == Some("blue")));
+    assert!(
+        log.iter()
+            .all(|s| s.query.get("limit").map(String::as_str) == Some("25"))
+    );
+    assert!(
+        log.iter()
+            .all(|s| s.query.get("tag").map(String::as_str) == Some("blue"))
+    );
     // A starting cursor set by the caller is where paging starts.
     server.state.reset();
-    let rest: Vec<_> = client.list_by_offset().offset(9_950).items().try_collect().await?;
+    let rest: Vec<_> = client
+        .list_by_offset()
+        .offset(9_950)
+        .items()
+        .try_collect()
+        .await?;
     assert_eq!(rest.first().map(|i| i.n), Some(9_950));
     assert_eq!((rest.len(), server.state.requests()), (50, 1));
     Ok(())
@@ -156,7 +190,11 @@ async fn pages_keep_their_request_ids_and_items_point_at_theirs() -> TestResult 
     for _ in 0..(MAX_PAGE + 1) {
         items.next().await.transpose()?;
     }
-    assert_eq!(items.request_id(), Some(format!("req_{}", TOTAL / MAX_PAGE + 2).as_str()), "item 101 is on page 2");
+    assert_eq!(
+        items.request_id(),
+        Some(format!("req_{}", TOTAL / MAX_PAGE + 2).as_str()),
+        "item 101 is on page 2"
+    );
     Ok(())
 }
 
@@ -166,15 +204,36 @@ async fn a_repeated_cursor_or_a_foreign_link_ends_the_stream_with_an_error() -> 
     server.state.stuck_cursor.store(true, Ordering::SeqCst);
     let results: Vec<_> = client.list_by_token().items().collect().await;
     let (ok, err): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
-    assert_eq!((ok.len(), err.len()), (2 * MAX_PAGE, 1), "two pages, then the error");
-    assert!(err[0].as_ref().err().is_some_and(|e| e.to_string().contains("same cursor twice")));
+    assert_eq!(
+        (ok.len(), err.len()),
+        (2 * MAX_PAGE, 1),
+        "two pages, then the error"
+    );
+    assert!(
+        err[0]
+            .as_ref()
+            .err()
+            .is_some_and(|e| e.to_string().contains("same cursor twice"))
+    );
     server.state.reset();
     server.state.foreign_link.store(true, Ordering::SeqCst);
     let results: Vec<_> = client.list_by_link().items().collect().await;
     assert_eq!(results.len(), MAX_PAGE + 1);
-    let error = results.last().and_then(|r| r.as_ref().err()).ok_or("no error")?;
-    assert!(error.to_string().contains("not below the client's base URL"), "{error}");
-    assert_eq!(server.state.requests(), 1, "nothing was sent to the other origin");
+    let error = results
+        .last()
+        .and_then(|r| r.as_ref().err())
+        .ok_or("no error")?;
+    assert!(
+        error
+            .to_string()
+            .contains("not below the client's base URL"),
+        "{error}"
+    );
+    assert_eq!(
+        server.state.requests(),
+        1,
+        "nothing was sent to the other origin"
+    );
     Ok(())
 }
 
@@ -183,17 +242,42 @@ async fn declared_operations_page_as_declared() -> TestResult {
     let server = PagingServer::start(TOTAL).await?;
     let client = declared::Client::builder().base_url(server.url()).build()?;
     let things: Vec<_> = client.list_things().items().try_collect().await?;
-    assert_all_in_order(&things.iter().map(|i| i.id.clone()).collect::<Vec<_>>(), "x-pagination cursor");
+    assert_all_in_order(
+        &things.iter().map(|i| i.id.clone()).collect::<Vec<_>>(),
+        "x-pagination cursor",
+    );
     assert_eq!(server.state.requests(), TOTAL / MAX_PAGE);
-    assert!(server.state.log().iter().all(|s| s.query.get("take").map(String::as_str) == Some("100")));
+    assert!(
+        server
+            .state
+            .log()
+            .iter()
+            .all(|s| s.query.get("take").map(String::as_str) == Some("100"))
+    );
     server.state.reset();
-    let body = declared::types::SearchThingsBody { query: Some("red".into()) };
+    let body = declared::types::SearchThingsBody {
+        query: Some("red".into()),
+    };
     let hits: Vec<_> = client.search_things(&body).items().try_collect().await?;
-    assert_all_in_order(&hits.iter().map(|i| i.id.clone()).collect::<Vec<_>>(), "x-pagination page");
-    assert!(hits.iter().all(|h| h.tag.as_deref() == Some("red")), "the POST body is sent with every page");
+    assert_all_in_order(
+        &hits.iter().map(|i| i.id.clone()).collect::<Vec<_>>(),
+        "x-pagination page",
+    );
+    assert!(
+        hits.iter().all(|h| h.tag.as_deref() == Some("red")),
+        "the POST body is sent with every page"
+    );
     let log = server.state.log();
-    assert_eq!(log.len(), TOTAL / MAX_PAGE, "`found` ends it without an empty page");
-    assert_eq!(log[0].query.get("p").map(String::as_str), None, "page 0 is the caller's request as is");
+    assert_eq!(
+        log.len(),
+        TOTAL / MAX_PAGE,
+        "`found` ends it without an empty page"
+    );
+    assert_eq!(
+        log[0].query.get("p").map(String::as_str),
+        None,
+        "page 0 is the caller's request as is"
+    );
     assert_eq!(log[1].query.get("p").map(String::as_str), Some("1"));
     Ok(())
 }
@@ -246,7 +330,12 @@ async fn memory_stays_flat_at_one_page_of_items() -> TestResult {
         idempotency_header: None,
         sensitive_query_params: &[],
     };
-    static OP: Operation = Operation { id: "listByOffset", method: private::Method::GET, path: "/offset", security: None };
+    static OP: Operation = Operation {
+        id: "listByOffset",
+        method: private::Method::GET,
+        path: "/offset",
+        security: None,
+    };
     static PAGING: Paging = Paging {
         style: PagingStyle::Offset { param: "offset" },
         items: &["results"],
@@ -258,9 +347,19 @@ async fn memory_stays_flat_at_one_page_of_items() -> TestResult {
         max_limit: Some(100),
     };
     let server = PagingServer::start(TOTAL).await?;
-    let client = sdk_runtime::Client::builder(&API).base_url(server.url()).build()?;
-    let call = Call::new(&client, &OP, private::decode::json::<CountedPage>, private::decode::no_error);
-    let mut items = private::pagination::items(private::pagination::pages(call, &PAGING), |p: CountedPage| p.results);
+    let client = sdk_runtime::Client::builder(&API)
+        .base_url(server.url())
+        .build()?;
+    let call = Call::new(
+        &client,
+        &OP,
+        private::decode::json::<CountedPage>,
+        private::decode::no_error,
+    );
+    let mut items = private::pagination::items(
+        private::pagination::pages(call, &PAGING),
+        |p: CountedPage| p.results,
+    );
     let mut expected = 0;
     while let Some(item) = items.next().await {
         assert_eq!(item?.0, expected);
@@ -269,7 +368,10 @@ async fn memory_stays_flat_at_one_page_of_items() -> TestResult {
     assert_eq!(expected, TOTAL);
     assert_eq!(LIVE.load(Ordering::SeqCst), 0);
     let peak = PEAK.load(Ordering::SeqCst);
-    assert!(peak <= MAX_PAGE, "at most one page of items alive at once, saw {peak}");
+    assert!(
+        peak <= MAX_PAGE,
+        "at most one page of items alive at once, saw {peak}"
+    );
     assert_eq!(server.state.requests(), TOTAL / MAX_PAGE);
     Ok(())
 }

@@ -68,15 +68,26 @@ pub fn run_file(file: &Path) -> Outcome {
             }
         }
         Err(e) => Outcome::Rejected(
-            e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"),
+            e.into_iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
         ),
     }
 }
 
 /// The message of a top-level `compile_error!{"..."}`.
 fn compile_error(item: &syn::Item) -> Option<String> {
-    let syn::Item::Macro(m) = item else { return None };
-    if !m.mac.path.segments.last().is_some_and(|s| s.ident == "compile_error") {
+    let syn::Item::Macro(m) = item else {
+        return None;
+    };
+    if !m
+        .mac
+        .path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "compile_error")
+    {
         return None;
     }
     let lit: syn::LitStr = syn::parse2(m.mac.tokens.clone()).ok()?;

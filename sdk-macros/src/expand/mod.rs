@@ -6,6 +6,7 @@ mod client;
 mod docs;
 mod ops;
 mod pagination;
+mod schema_table;
 mod types;
 mod webhooks;
 
@@ -33,6 +34,7 @@ pub fn generate(tokens: TokenStream, call_site_file: Option<PathBuf>) -> syn::Re
     let client = client::expand_client(&api, &rt);
     let ops = ops::expand_ops(&api, &rt);
     let webhooks = webhooks::expand_webhooks(&api, &rt);
+    let table = input.schema_table.then(|| schema_table::expand_schema_table(&api, &rt));
     Ok(quote! {
         #errors
         // Rebuilds the calling crate whenever the document changes.
@@ -41,6 +43,7 @@ pub fn generate(tokens: TokenStream, call_site_file: Option<PathBuf>) -> syn::Re
         #types
         #ops
         #webhooks
+        #table
     })
 }
 

@@ -18,7 +18,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::{ident, ty_tokens, Rt, Scope};
+use super::{Rt, Scope, ident, ty_tokens};
 use crate::model::{Api, Decode, Operation, Pagination, PagingStyle as Style, Ty};
 
 /// Extra methods for the request builder of `op`; empty when it is not paginated.
@@ -62,7 +62,9 @@ fn paging_static(p: &Pagination, rt: &Rt) -> TokenStream {
             quote!(#private::PagingStyle::Cursor { param: #param })
         }
         Style::Offset { param } => quote!(#private::PagingStyle::Offset { param: #param }),
-        Style::Page { param, first } => quote!(#private::PagingStyle::Page { param: #param, first: #first }),
+        Style::Page { param, first } => {
+            quote!(#private::PagingStyle::Page { param: #param, first: #first })
+        }
         Style::Link => quote!(#private::PagingStyle::LinkHeader),
     };
     let path = |path: &[String]| quote!(&[#(#path),*]);
@@ -106,7 +108,11 @@ fn extract(p: &Pagination) -> TokenStream {
         };
         optional |= field_optional;
         if boxed {
-            expr = if optional { quote!(#expr.map(|__b| *__b)) } else { quote!((*#expr)) };
+            expr = if optional {
+                quote!(#expr.map(|__b| *__b))
+            } else {
+                quote!((*#expr))
+            };
         }
     }
     if optional {
@@ -128,10 +134,16 @@ fn docs(p: &Pagination) -> (TokenStream, TokenStream) {
         Style::Link => "the `Link: <…>; rel=\"next\"` URL".to_owned(),
     };
     let size = match (&p.limit_param, p.max_limit) {
-        (Some(limit), Some(max)) => format!(" Unless `{limit}` is set, pages hold {max} items, the most the API allows."),
+        (Some(limit), Some(max)) => {
+            format!(" Unless `{limit}` is set, pages hold {max} items, the most the API allows.")
+        }
         _ => String::new(),
     };
-    let origin = if p.declared { "declared with `x-pagination`" } else { "detected from the document" };
+    let origin = if p.declared {
+        "declared with `x-pagination`"
+    } else {
+        "detected from the document"
+    };
     let pages = format!(
         "Streams every page, lazily: each page is this request sent again with {how}.{size} \
          Each page keeps its status, headers and request id; a failed page (after retries) \

@@ -44,6 +44,8 @@ pub struct Api {
     pub groups: Vec<Group>,
     /// Webhook events the document declares (`webhooks`, or `x-webhooks` in 3.0).
     pub webhooks: Vec<WebhookEvent>,
+    /// Component and body schemas by JSON pointer, with the type that decodes them.
+    pub schema_roots: Vec<(String, Ty)>,
 }
 
 impl Api {
@@ -58,6 +60,7 @@ impl Api {
         types.add_components();
         let (mut root_group, mut groups, idempotency_header) = ops::from_spec(cx, root, &mut types, &schemes);
         let webhooks = webhooks::from_spec(cx, root, &mut types);
+        let schema_roots = types.take_roots();
         let types = types.finish();
         for op in root_group.ops.iter_mut().chain(groups.iter_mut().flat_map(|g| g.ops.iter_mut())) {
             op.pagination = pagination::detect(cx, root, op, &types);
@@ -83,6 +86,7 @@ impl Api {
             sensitive_query_params,
             types,
             webhooks,
+            schema_roots,
             root: root_group,
             groups,
         }

@@ -459,7 +459,8 @@ fn status_word(status: &str) -> String {
         "429" => "Too Many Requests",
         "500" => "Internal Server Error",
         "default" => "Default",
-        s if s.ends_with("XX") || s.ends_with("xx") => return format!("Status {}xx", &s[..1]),
+        // `XX` is two ASCII bytes, so slicing them off stays on a character boundary.
+        s if s.ends_with("XX") || s.ends_with("xx") => return format!("Status {}xx", &s[..s.len() - 2]),
         s => return format!("Status {s}"),
     };
     word.to_owned()

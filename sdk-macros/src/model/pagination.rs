@@ -108,8 +108,13 @@ pub fn detect(cx: &Ctxt, root: &Value, op: &Operation, types: &[TypeDef]) -> Opt
         Some(ext) => {
             let at = pointer::push(&op.pointer, EXTENSION);
             let ctx = Context::new(root, node, op, types);
-            let declared = ctx.as_ref().ok_or_else(|| "the success response is not JSON, so it cannot be paged through".to_owned());
-            declared.and_then(|c| c.declared(ext)).map_err(|e| cx.error_at(&at, e)).ok()
+            let declared = ctx.as_ref().ok_or_else(|| {
+                "the success response is not JSON, so it cannot be paged through".to_owned()
+            });
+            declared
+                .and_then(|c| c.declared(ext))
+                .map_err(|e| cx.error_at(&at, e))
+                .ok()
         }
         None if op.http_method == "GET" => Context::new(root, node, op, types)?.detected(),
         None => None,
@@ -119,16 +124,45 @@ pub fn detect(cx: &Ctxt, root: &Value, op: &Operation, types: &[TypeDef]) -> Opt
 // ===== internal =====
 
 const CURSOR_PARAMS: &[&str] = &[
-    "cursor", "startingafter", "after", "pagetoken", "next", "nexttoken", "continuationtoken", "marker",
+    "cursor",
+    "startingafter",
+    "after",
+    "pagetoken",
+    "next",
+    "nexttoken",
+    "continuationtoken",
+    "marker",
 ];
 const OFFSET_PARAMS: &[&str] = &["offset", "start", "startindex", "startposition", "skip"];
 const PAGE_PARAMS: &[&str] = &["page", "pagenumber", "pageno"];
-const LIMIT_PARAMS: &[&str] = &["limit", "perpage", "pagesize", "maxresults", "count", "top", "size"];
-const ITEMS_FIELDS: &[&str] = &["data", "items", "results", "records", "entries", "values", "list", "elements", "nodes"];
-const NEXT_FIELDS: &[&str] = &["nextcursor", "nextpagetoken", "nexttoken", "continuationtoken"];
+const LIMIT_PARAMS: &[&str] = &[
+    "limit",
+    "perpage",
+    "pagesize",
+    "maxresults",
+    "count",
+    "top",
+    "size",
+];
+const ITEMS_FIELDS: &[&str] = &[
+    "data", "items", "results", "records", "entries", "values", "list", "elements", "nodes",
+];
+const NEXT_FIELDS: &[&str] = &[
+    "nextcursor",
+    "nextpagetoken",
+    "nexttoken",
+    "continuationtoken",
+];
 const NEXT_LOOSE: &[&str] = &["nextpage", "next"];
 const HAS_MORE_FIELDS: &[&str] = &["hasmore", "hasnextpage", "hasnext"];
-const TOTAL_FIELDS: &[&str] = &["total", "totalcount", "totalresults", "totalrecordcount", "totalsetsize", "totalitems"];
+const TOTAL_FIELDS: &[&str] = &[
+    "total",
+    "totalcount",
+    "totalresults",
+    "totalrecordcount",
+    "totalsetsize",
+    "totalitems",
+];
 /// How many objects deep the next cursor, `has_more` and `total` are searched for.
 const MAX_DEPTH: usize = 3;
 
@@ -158,33 +192,70 @@ struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn new(root: &'a Value, node: &'a Value, op: &'a Operation, types: &'a [TypeDef]) -> Option<Self> {
-        let Decode::Json(body) = &op.ok else { return None };
-        Some(Context { root, node, op, types, body })
+    fn new(
+        root: &'a Value,
+        node: &'a Value,
+        op: &'a Operation,
+        types: &'a [TypeDef],
+    ) -> Option<Self> {
+        let Decode::Json(body) = &op.ok else {
+            return None;
+        };
+        Some(Context {
+            root,
+            node,
+            op,
+            types,
+            body,
+        })
     }
 
     fn detected(&self) -> Option<Pagination> {
         let (items, item) = self.find_items()?;
         let fields = self.fields(self.body);
-        let has_more = self.find(fields, HAS_MORE_FIELDS, |ty| *ty == Ty::Bool).unwrap_or_default();
-        let total = self.find(fields, TOTAL_FIELDS, is_count).unwrap_or_default();
+        let has_more = self
+            .find(fields, HAS_MORE_FIELDS, |ty| *ty == Ty::Bool)
+            .unwrap_or_default();
+        let total = self
+            .find(fields, TOTAL_FIELDS, is_count)
+            .unwrap_or_default();
         let query = |names: &[&str], integer: Option<bool>| {
             self.query_params().find(|(name, ty)| {
-                names.contains(&normalize(name).as_str()) && integer.is_none_or(|i| is_integer(ty) == i)
+                names.contains(&normalize(name).as_str())
+                    && integer.is_none_or(|i| is_integer(ty) == i)
             })
         };
         let cursor_param = query(CURSOR_PARAMS, None)
             .or_else(|| query(&["offset"], Some(false)).filter(|(_, ty)| *base(ty) == Ty::String));
         let cursor = cursor_param.and_then(|(param, _)| {
             let (next, item_field) = self.cursor_source(fields, param, &has_more, &item)?;
-            Some((Style::Cursor { param: Some(param.to_owned()) }, next, item_field))
+            Some((
+                Style::Cursor {
+                    param: Some(param.to_owned()),
+                },
+                next,
+                item_field,
+            ))
         });
         let (style, next, item_field) = if let Some(cursor) = cursor {
             cursor
         } else if let Some((param, _)) = query(OFFSET_PARAMS, Some(true)) {
-            (Style::Offset { param: param.to_owned() }, Path::default(), None)
+            (
+                Style::Offset {
+                    param: param.to_owned(),
+                },
+                Path::default(),
+                None,
+            )
         } else if let Some((param, _)) = query(PAGE_PARAMS, Some(true)) {
-            (Style::Page { param: param.to_owned(), first: self.first_page(param) }, Path::default(), None)
+            (
+                Style::Page {
+                    param: param.to_owned(),
+                    first: self.first_page(param),
+                },
+                Path::default(),
+                None,
+            )
         } else if self.declares_link_header() {
             (Style::Link, Path::default(), None)
         } else {
@@ -206,14 +277,27 @@ impl<'a> Context<'a> {
     }
 
     /// Where the next cursor comes from: a body field, or the last item's `id`.
-    fn cursor_source(&self, fields: &[Field], param: &str, has_more: &Path, item: &Ty) -> Option<(Path, Option<String>)> {
-        if let Some(next) = self.find(fields, NEXT_FIELDS, |ty| is_scalar(ty)) {
+    fn cursor_source(
+        &self,
+        fields: &[Field],
+        param: &str,
+        has_more: &Path,
+        item: &Ty,
+    ) -> Option<(Path, Option<String>)> {
+        if let Some(next) = self.find(fields, NEXT_FIELDS, is_scalar) {
             return Some((next, None));
         }
         // `next_page: {offset, path, uri}` (Asana), `cursors: {next}` (Apideck), `next: "…"`.
         let wanted = normalize(param);
-        let inner = |ty: &Ty| self.fields(ty).iter().find(|f| normalize(&f.json_name) == wanted).map(|f| f.json_name.clone());
-        if let Some(mut next) = self.find(fields, NEXT_LOOSE, |ty| !self.fields(ty).is_empty() && inner(ty).is_some()) {
+        let inner = |ty: &Ty| {
+            self.fields(ty)
+                .iter()
+                .find(|f| normalize(&f.json_name) == wanted)
+                .map(|f| f.json_name.clone())
+        };
+        if let Some(mut next) = self.find(fields, NEXT_LOOSE, |ty| {
+            !self.fields(ty).is_empty() && inner(ty).is_some()
+        }) {
             let ty = next.steps.last().map(|(_, ty)| ty.clone())?;
             next.json.push(inner(&ty)?);
             return Some((next, None));
@@ -226,27 +310,37 @@ impl<'a> Context<'a> {
         if let Some(next) = self.find(fields, NEXT_LOOSE, is_scalar) {
             return Some((next, None));
         }
-        let last_id = ["startingafter", "after"].contains(&wanted.as_str()) && !has_more.json.is_empty();
+        let last_id =
+            ["startingafter", "after"].contains(&wanted.as_str()) && !has_more.json.is_empty();
         let id = self.field(item, "id").filter(|_| last_id)?;
         Some((Path::default(), Some(id.json_name.clone())))
     }
 
     fn declared(&self, ext: &Value) -> Result<Pagination, String> {
-        let d: Declared = serde_json::from_value(ext.clone()).map_err(|e| format!("invalid `{EXTENSION}`: {e}"))?;
+        let d: Declared = serde_json::from_value(ext.clone())
+            .map_err(|e| format!("invalid `{EXTENSION}`: {e}"))?;
         let (items, item) = match &d.items {
             Some(path) => {
                 let items = self.path(path)?;
                 let leaf = items.steps.last().map_or(self.body, |(_, ty)| ty);
-                let item = vec_item(self.types, leaf).ok_or_else(|| format!("`items: {path}` is not an array"))?;
+                let item = vec_item(self.types, leaf)
+                    .ok_or_else(|| format!("`items: {path}` is not an array"))?;
                 (items, item)
             }
-            None => self.find_items().ok_or("cannot find the array of items in the response; set `items`")?,
+            None => self
+                .find_items()
+                .ok_or("cannot find the array of items in the response; set `items`")?,
         };
         let fields = self.fields(self.body);
-        let opt_path = |p: &Option<String>| p.as_deref().map_or(Ok(Vec::new()), |p| self.path(p).map(|p| p.json));
+        let opt_path = |p: &Option<String>| {
+            p.as_deref()
+                .map_or(Ok(Vec::new()), |p| self.path(p).map(|p| p.json))
+        };
         let param = |names: &[&str], what: &str| -> Result<String, String> {
             let named = d.param.clone().or_else(|| {
-                self.query_params().find(|(n, _)| names.contains(&normalize(n).as_str())).map(|(n, _)| n.to_owned())
+                self.query_params()
+                    .find(|(n, _)| names.contains(&normalize(n).as_str()))
+                    .map(|(n, _)| n.to_owned())
             });
             let name = named.ok_or(format!("no {what} parameter found; set `param`"))?;
             self.check_param(&name)?;
@@ -262,32 +356,50 @@ impl<'a> Context<'a> {
                 };
                 if next.is_empty() && d.cursor_item_field.is_none() {
                     let detected = self.find(fields, NEXT_FIELDS, is_scalar);
-                    next = detected.ok_or("cursor pagination needs `next` or `cursor_item_field`")?.json;
+                    next = detected
+                        .ok_or("cursor pagination needs `next` or `cursor_item_field`")?
+                        .json;
                 }
                 Style::Cursor { param }
             }
-            "offset" => Style::Offset { param: param(OFFSET_PARAMS, "offset")? },
+            "offset" => Style::Offset {
+                param: param(OFFSET_PARAMS, "offset")?,
+            },
             "page" => {
                 let param = param(PAGE_PARAMS, "page")?;
-                Style::Page { first: d.first_page.unwrap_or_else(|| self.first_page(&param)), param }
+                Style::Page {
+                    first: d.first_page.unwrap_or_else(|| self.first_page(&param)),
+                    param,
+                }
             }
             "link" => Style::Link,
-            other => return Err(format!("unknown style `{other}`; expected cursor, offset, page or link")),
-        };
-        if let Some(field) = &d.cursor_item_field {
-            if self.field(&item, field).is_none() {
-                return Err(format!("`cursor_item_field: {field}` is not a property of the items"));
+            other => {
+                return Err(format!(
+                    "unknown style `{other}`; expected cursor, offset, page or link"
+                ));
             }
+        };
+        if let Some(field) = &d.cursor_item_field
+            && self.field(&item, field).is_none()
+        {
+            return Err(format!(
+                "`cursor_item_field: {field}` is not a property of the items"
+            ));
         }
         let limit_param = match d.limit_param {
             Some(name) => {
                 self.check_param(&name)?;
                 Some(name)
             }
-            None => self.query_params().find(|(n, _)| LIMIT_PARAMS.contains(&normalize(n).as_str())).map(|(n, _)| n.to_owned()),
+            None => self
+                .query_params()
+                .find(|(n, _)| LIMIT_PARAMS.contains(&normalize(n).as_str()))
+                .map(|(n, _)| n.to_owned()),
         };
         Ok(Pagination {
-            max_limit: d.max_limit.or_else(|| limit_param.as_deref().and_then(|p| self.maximum(p))),
+            max_limit: d
+                .max_limit
+                .or_else(|| limit_param.as_deref().and_then(|p| self.maximum(p))),
             limit_param,
             style,
             items,
@@ -305,24 +417,39 @@ impl<'a> Context<'a> {
         if let Some(item) = vec_item(self.types, self.body) {
             return Some((Path::default(), item));
         }
-        let arrays: Vec<&Field> = self.fields(self.body).iter().filter(|f| vec_item(self.types, &f.ty).is_some()).collect();
+        let arrays: Vec<&Field> = self
+            .fields(self.body)
+            .iter()
+            .filter(|f| vec_item(self.types, &f.ty).is_some())
+            .collect();
         let field = ITEMS_FIELDS
             .iter()
             .find_map(|name| arrays.iter().find(|f| normalize(&f.json_name) == *name))
             .or_else(|| (arrays.len() == 1).then(|| &arrays[0]))?;
         let item = vec_item(self.types, &field.ty)?;
-        let path = Path { json: vec![field.json_name.clone()], steps: vec![(field.name.clone(), field.ty.clone())] };
+        let path = Path {
+            json: vec![field.json_name.clone()],
+            steps: vec![(field.name.clone(), field.ty.clone())],
+        };
         Some((path, item))
     }
 
     /// The first field (breadth first, `MAX_DEPTH` objects deep) named like one of `names`,
     /// in the order of `names`, whose type passes `fits`.
-    fn find(&self, fields: &'a [Field], names: &[&str], fits: impl Fn(&Ty) -> bool) -> Option<Path> {
+    fn find(
+        &self,
+        fields: &'a [Field],
+        names: &[&str],
+        fits: impl Fn(&Ty) -> bool,
+    ) -> Option<Path> {
         let mut level: Vec<(Path, &[Field])> = vec![(Path::default(), fields)];
         for _ in 0..MAX_DEPTH {
             for name in names {
                 for (path, fields) in &level {
-                    if let Some(f) = fields.iter().find(|f| normalize(&f.json_name) == *name && fits(&f.ty)) {
+                    if let Some(f) = fields
+                        .iter()
+                        .find(|f| normalize(&f.json_name) == *name && fits(&f.ty))
+                    {
                         return Some(path.child(f));
                     }
                 }
@@ -342,7 +469,9 @@ impl<'a> Context<'a> {
         let mut path = Path::default();
         let mut ty = self.body;
         for name in dotted.split('.').filter(|s| !s.is_empty()) {
-            let field = self.field(ty, name).ok_or_else(|| format!("`{dotted}`: the response has no property `{name}` there"))?;
+            let field = self.field(ty, name).ok_or_else(|| {
+                format!("`{dotted}`: the response has no property `{name}` there")
+            })?;
             path = path.child(field);
             ty = &field.ty;
         }
@@ -373,20 +502,33 @@ impl<'a> Context<'a> {
     fn check_param(&self, name: &str) -> Result<(), String> {
         match self.query_params().any(|(n, _)| n == name) {
             true => Ok(()),
-            false => Err(format!("`{name}` is not a query parameter of this operation")),
+            false => Err(format!(
+                "`{name}` is not a query parameter of this operation"
+            )),
         }
     }
 
     /// The `maximum` of query parameter `name`'s schema.
     fn maximum(&self, name: &str) -> Option<u64> {
         let max = self.param_schema(name)?.get("maximum")?;
-        max.as_u64().or_else(|| max.as_f64().filter(|m| *m >= 1.0 && *m < 1e15).map(|m| m as u64)).filter(|m| *m > 0)
+        max.as_u64()
+            .or_else(|| {
+                max.as_f64()
+                    .filter(|m| *m >= 1.0 && *m < 1e15)
+                    .map(|m| m as u64)
+            })
+            .filter(|m| *m > 0)
     }
 
     /// The first page's number: the page parameter's `minimum` or `default` when 0 or 1.
     fn first_page(&self, name: &str) -> u64 {
         let schema = self.param_schema(name);
-        let get = |key| schema.and_then(|s| s.get(key)).and_then(Value::as_u64).filter(|n| *n <= 1);
+        let get = |key| {
+            schema
+                .and_then(|s| s.get(key))
+                .and_then(Value::as_u64)
+                .filter(|n| *n <= 1)
+        };
         get("minimum").or_else(|| get("default")).unwrap_or(1)
     }
 
@@ -394,18 +536,26 @@ impl<'a> Context<'a> {
     fn param_schema(&self, name: &str) -> Option<&'a Value> {
         let item_ptr = self.op.pointer.rsplit_once('/').map(|(p, _)| p)?;
         let item = pointer::lookup(self.root, item_ptr);
-        [Some(self.node), item].into_iter().flatten().find_map(|holder| {
-            let list = holder.get("parameters")?.as_array()?;
-            let param = list
-                .iter()
-                .filter_map(|p| resolve(self.root, p))
-                .find(|p| p.get("name").and_then(Value::as_str) == Some(name) && p.get("in").and_then(Value::as_str) == Some("query"))?;
-            resolve(self.root, param.get("schema")?)
-        })
+        [Some(self.node), item]
+            .into_iter()
+            .flatten()
+            .find_map(|holder| {
+                let list = holder.get("parameters")?.as_array()?;
+                let param = list
+                    .iter()
+                    .filter_map(|p| resolve(self.root, p))
+                    .find(|p| {
+                        p.get("name").and_then(Value::as_str) == Some(name)
+                            && p.get("in").and_then(Value::as_str) == Some("query")
+                    })?;
+                resolve(self.root, param.get("schema")?)
+            })
     }
 
     fn declares_link_header(&self) -> bool {
-        let Some(responses) = self.node.get("responses").and_then(Value::as_object) else { return false };
+        let Some(responses) = self.node.get("responses").and_then(Value::as_object) else {
+            return false;
+        };
         responses
             .iter()
             .filter(|(status, _)| status.starts_with('2'))
@@ -458,7 +608,10 @@ fn vec_item(types: &[TypeDef], ty: &Ty) -> Option<Ty> {
 }
 
 fn normalize(name: &str) -> String {
-    name.chars().filter(|c| !matches!(c, '_' | '-' | '.' | '$')).flat_map(char::to_lowercase).collect()
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.' | '$'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn base(ty: &Ty) -> &Ty {
@@ -473,7 +626,10 @@ fn is_integer(ty: &Ty) -> bool {
 }
 
 fn is_scalar(ty: &Ty) -> bool {
-    matches!(base(ty), Ty::String | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::Value)
+    matches!(
+        base(ty),
+        Ty::String | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::Value
+    )
 }
 
 fn is_count(ty: &Ty) -> bool {

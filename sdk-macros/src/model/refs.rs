@@ -53,6 +53,10 @@ pub fn cycle_message(chain: &[String]) -> String {
 
 /// The node a `$ref` string points at; records an error when it dangles or is external.
 pub fn target<'a>(cx: &Ctxt, root: &'a Value, reference: &str, at: &str) -> Option<&'a Value> {
+    if reference.is_empty() {
+        cx.error_at(at, "`$ref` is empty; write a JSON pointer such as `#/components/schemas/Pet`");
+        return None;
+    }
     if !reference.starts_with('#') {
         cx.error_at(
             at,

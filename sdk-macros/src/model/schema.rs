@@ -131,6 +131,8 @@ pub struct TypeSpace<'a> {
     depth: usize,
     /// Current recursion depth of the conversion, bounded by `MAX_NESTING`.
     nesting: usize,
+    /// Component schemas and body schemas with the type generated code decodes them as.
+    roots: Vec<(String, Ty)>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -146,6 +148,7 @@ impl<'a> TypeSpace<'a> {
             aliases: Vec::new(),
             depth: 0,
             nesting: 0,
+            roots: Vec::new(),
         }
     }
 
@@ -162,7 +165,9 @@ impl<'a> TypeSpace<'a> {
             self.reserved.insert(ptr, id);
         }
         for key in &keys {
-            self.resolve(&pointer::push("#/components/schemas", key), "");
+            let ptr = pointer::push("#/components/schemas", key);
+            let ty = self.resolve(&ptr, "");
+            self.roots.push((ptr, ty));
         }
     }
 
@@ -174,13 +179,29 @@ impl<'a> TypeSpace<'a> {
         if let Some(ty) = self.memo.get(ptr) {
             return ty.clone();
         }
-        match refs::parse::<Schema>(node) {
+        let ty = match refs::parse::<Schema>(node) {
             Ok(schema) => self.schema(&schema, ptr, hint),
             Err(msg) => {
                 self.degraded(node, ptr, &msg);
                 Ty::Value
             }
+        };
+        // Inline bodies (request, response, webhook payload) are decoded as a whole;
+        // parameters travel as strings and are left out.
+        if ptr.contains("/content/") {
+            self.roots.push((ptr.to_owned(), ty.clone()));
         }
+        ty
+    }
+
+    /// Every component schema and inline body schema, with the type generated code gives
+    /// it, in document order (for the conformance table).
+    pub fn take_roots(&mut self) -> Vec<(String, Ty)> {
+        // A shared response (`$ref` to `#/components/responses/...`) is met once per use.
+        let mut seen = HashSet::new();
+        let mut roots = std::mem::take(&mut self.roots);
+        roots.retain(|(ptr, _)| seen.insert(ptr.clone()));
+        roots
     }
 
     /// The list of named types, with recursive fields boxed.

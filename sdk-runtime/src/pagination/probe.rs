@@ -267,7 +267,9 @@ mod tests {
     use crate::pagination::PagingStyle;
 
     static NESTED: Paging = Paging {
-        style: PagingStyle::Cursor { param: Some("cursor") },
+        style: PagingStyle::Cursor {
+            param: Some("cursor"),
+        },
         items: &["data"],
         next: &["meta", "cursors", "next"],
         cursor_item_field: None,
@@ -278,7 +280,9 @@ mod tests {
     };
 
     static LAST_ID: Paging = Paging {
-        style: PagingStyle::Cursor { param: Some("starting_after") },
+        style: PagingStyle::Cursor {
+            param: Some("starting_after"),
+        },
         items: &[],
         next: &[],
         cursor_item_field: Some("id"),
@@ -308,8 +312,14 @@ mod tests {
 
     #[test]
     fn reads_the_last_item_field_of_a_top_level_array() {
-        let found = read(br#"[{"id":"a"},{"name":"x","id":"b","tags":[1]}]"#, &LAST_ID);
-        assert_eq!((found.count, found.last_item_field.as_deref()), (2, Some("b")));
+        let found = read(
+            br#"[{"id":"a"},{"name":"x","id":"b","tags":[1]}]"#,
+            &LAST_ID,
+        );
+        assert_eq!(
+            (found.count, found.last_item_field.as_deref()),
+            (2, Some("b"))
+        );
         let found = read(br#"{"data":null,"meta":7}"#, &NESTED);
         assert_eq!(found, Found::default());
         let found = read(b"not json", &NESTED);

@@ -39,6 +39,9 @@ const TAG_HEADER: &str = "x-chaos-call";
 /// Upper bound on the whole run, against a hang (not a performance assertion).
 const RUN_LIMIT: Duration = Duration::from_secs(300);
 
+/// The (idempotency key, injected fault) of each attempt, by call tag, in arrival order.
+type AttemptLog = HashMap<i64, Vec<(String, Option<FaultKind>)>>;
+
 /// What became of one logical call.
 struct Outcome {
     tag: i64,
@@ -153,12 +156,9 @@ async fn run(client: &api::Client, user: &str, count: i64) -> Result<Vec<Outcome
     Ok(joined.into_iter().collect::<Result<_, _>>()?)
 }
 
-/// The (idempotency key, injected fault) of each attempt, by call tag, in arrival order. Also
-/// checks that the server answered every request (a handler that panicked or hung would leave
-/// its entry without a status).
-fn attempts_by_tag(
-    server: &sdk_tests::server::ExampleServer,
-) -> Result<HashMap<i64, Vec<(String, Option<FaultKind>)>>, BoxError> {
+/// Reads the server's request log into an [`AttemptLog`]. Also checks that the server answered
+/// every request (a handler that panicked or hung would leave its entry without a status).
+fn attempts_by_tag(server: &sdk_tests::server::ExampleServer) -> Result<AttemptLog, BoxError> {
     let mut by_tag: HashMap<i64, Vec<_>> = HashMap::new();
     for request in server.state().requests() {
         if request.method != Method::POST || request.path != "/orders" {

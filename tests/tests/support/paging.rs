@@ -68,7 +68,10 @@ pub struct Shared {
 impl Shared {
     /// Every request so far, in arrival order.
     pub fn log(&self) -> Vec<Seen> {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub fn requests(&self) -> usize {
@@ -78,12 +81,18 @@ impl Shared {
     /// Makes request number `n` (1-based, from now on counting all requests) fail.
     pub fn fail(&self, n: usize, fault: Fault) {
         let n = self.requests() + n;
-        self.faults.lock().unwrap_or_else(PoisonError::into_inner).insert(n, fault);
+        self.faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(n, fault);
     }
 
     /// Forgets the log and the request count.
     pub fn reset(&self) {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
         self.requests.store(0, Ordering::SeqCst);
     }
 }
@@ -168,38 +177,66 @@ fn respond(
     answer: impl FnOnce() -> (StatusCode, HeaderMap, Vec<u8>),
 ) -> Response {
     let n = state.requests.fetch_add(1, Ordering::SeqCst) + 1;
-    let fault = state.faults.lock().unwrap_or_else(PoisonError::into_inner).remove(&n);
+    let fault = state
+        .faults
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .remove(&n);
     let (status, mut out_headers, body) = match fault {
         Some(Fault::Unavailable) => {
             let mut h = HeaderMap::new();
             h.insert(header::RETRY_AFTER, HeaderValue::from_static("0"));
-            (StatusCode::SERVICE_UNAVAILABLE, h, b"{\"error\":\"unavailable\"}".to_vec())
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                h,
+                b"{\"error\":\"unavailable\"}".to_vec(),
+            )
         }
-        Some(Fault::BadRequest) => (StatusCode::BAD_REQUEST, HeaderMap::new(), b"{\"error\":\"bad\"}".to_vec()),
+        Some(Fault::BadRequest) => (
+            StatusCode::BAD_REQUEST,
+            HeaderMap::new(),
+            b"{\"error\":\"bad\"}".to_vec(),
+        ),
         None => answer(),
     };
-    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+    };
     if state.keep_log.load(Ordering::SeqCst) {
-        state.log.lock().unwrap_or_else(PoisonError::into_inner).push(Seen {
-            path: path.to_owned(),
-            query,
-            if_none_match: text(header::IF_NONE_MATCH),
-            authorization: text(header::AUTHORIZATION),
-            status: status.as_u16(),
-            body_bytes: body.len(),
-        });
+        state
+            .log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Seen {
+                path: path.to_owned(),
+                query,
+                if_none_match: text(header::IF_NONE_MATCH),
+                authorization: text(header::AUTHORIZATION),
+                status: status.as_u16(),
+                body_bytes: body.len(),
+            });
     }
     if let Ok(v) = HeaderValue::from_str(&format!("req_{n}")) {
         out_headers.insert("x-request-id", v);
     }
     if !body.is_empty() {
-        out_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        out_headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
     }
     (status, out_headers, body).into_response()
 }
 
 fn json_ok(value: Value) -> (StatusCode, HeaderMap, Vec<u8>) {
-    (StatusCode::OK, HeaderMap::new(), value.to_string().into_bytes())
+    (
+        StatusCode::OK,
+        HeaderMap::new(),
+        value.to_string().into_bytes(),
+    )
 }
 
 fn number(query: &HashMap<String, String>, name: &str) -> Option<usize> {
@@ -212,19 +249,29 @@ fn size(query: &HashMap<String, String>, name: &str, default: usize) -> usize {
 }
 
 fn slice(state: &Shared, start: usize, len: usize, tag: Option<&str>) -> Vec<Value> {
-    (start.min(state.total)..(start + len).min(state.total)).map(|i| record(i, tag)).collect()
+    (start.min(state.total)..(start + len).min(state.total))
+        .map(|i| record(i, tag))
+        .collect()
 }
 
 async fn last_id(State(state): St, Query(q): Params, headers: HeaderMap) -> Response {
-    let start = q.get("starting_after").and_then(|c| c.strip_prefix("item_")?.parse::<usize>().ok()).map_or(0, |i| i + 1);
+    let start = q
+        .get("starting_after")
+        .and_then(|c| c.strip_prefix("item_")?.parse::<usize>().ok())
+        .map_or(0, |i| i + 1);
     let len = size(&q, "limit", 10);
     let data = slice(&state, start, len, q.get("tag").map(String::as_str));
     let more = start + len < state.total;
-    respond(&state, "/cursor/last-id", q.clone(), &headers, || json_ok(json!({ "data": data, "has_more": more })))
+    respond(&state, "/cursor/last-id", q.clone(), &headers, || {
+        json_ok(json!({ "data": data, "has_more": more }))
+    })
 }
 
 async fn token(State(state): St, Query(q): Params, headers: HeaderMap) -> Response {
-    let start = q.get("page_token").and_then(|t| t.strip_prefix("tok-")?.parse().ok()).unwrap_or(0);
+    let start = q
+        .get("page_token")
+        .and_then(|t| t.strip_prefix("tok-")?.parse().ok())
+        .unwrap_or(0);
     let len = size(&q, "page_size", 10);
     let end = start + len;
     let next = if state.stuck_cursor.load(Ordering::SeqCst) {
@@ -235,7 +282,9 @@ async fn token(State(state): St, Query(q): Params, headers: HeaderMap) -> Respon
         Value::Null
     };
     let items = slice(&state, start, len, None);
-    respond(&state, "/cursor/token", q.clone(), &headers, || json_ok(json!({ "items": items, "next_page_token": next })))
+    respond(&state, "/cursor/token", q.clone(), &headers, || {
+        json_ok(json!({ "items": items, "next_page_token": next }))
+    })
 }
 
 async fn nested(State(state): St, Query(q): Params, headers: HeaderMap) -> Response {
@@ -243,10 +292,17 @@ async fn nested(State(state): St, Query(q): Params, headers: HeaderMap) -> Respo
     let len = size(&q, "limit", 10);
     let end = start + len;
     // Slack sends an empty string on the last page.
-    let next = if end < state.total { end.to_string() } else { String::new() };
+    let next = if end < state.total {
+        end.to_string()
+    } else {
+        String::new()
+    };
     let members = slice(&state, start, len, None);
-    let body = json!({ "ok": true, "members": members, "response_metadata": { "next_cursor": next } });
-    respond(&state, "/cursor/nested", q.clone(), &headers, || json_ok(body))
+    let body =
+        json!({ "ok": true, "members": members, "response_metadata": { "next_cursor": next } });
+    respond(&state, "/cursor/nested", q.clone(), &headers, || {
+        json_ok(body)
+    })
 }
 
 async fn offset(State(state): St, Query(q): Params, headers: HeaderMap) -> Response {
@@ -260,34 +316,57 @@ async fn pages(State(state): St, Query(q): Params, headers: HeaderMap) -> Respon
     let page = number(&q, "page").unwrap_or(1).max(1);
     let len = size(&q, "per_page", 30);
     let data = slice(&state, (page - 1) * len, len, None);
-    respond(&state, "/pages", q.clone(), &headers, || json_ok(json!({ "data": data })))
+    respond(&state, "/pages", q.clone(), &headers, || {
+        json_ok(json!({ "data": data }))
+    })
 }
 
 async fn link(State(state): St, Query(q): Params, headers: HeaderMap) -> Response {
     let page = number(&q, "page").unwrap_or(1).max(1);
     let len = size(&q, "per_page", 30);
     let items = slice(&state, (page - 1) * len, len, None);
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1").to_owned();
-    let origin = if state.foreign_link.load(Ordering::SeqCst) { "http://evil.invalid".to_owned() } else { format!("http://{host}") };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_owned();
+    let origin = if state.foreign_link.load(Ordering::SeqCst) {
+        "http://evil.invalid".to_owned()
+    } else {
+        format!("http://{host}")
+    };
     let more = page * len < state.total;
     respond(&state, "/link", q.clone(), &headers, || {
         let mut out = HeaderMap::new();
         if more {
             let next = page + 1;
-            let value = format!(r#"<{origin}/link?page=1&per_page={len}>; rel="first", <{origin}/link?per_page={len}&page={next}>; rel="next""#);
+            let value = format!(
+                r#"<{origin}/link?page=1&per_page={len}>; rel="first", <{origin}/link?per_page={len}&page={next}>; rel="next""#
+            );
             if let Ok(v) = HeaderValue::from_str(&value) {
                 out.insert(header::LINK, v);
             }
         }
-        (StatusCode::OK, out, Value::from(items).to_string().into_bytes())
+        (
+            StatusCode::OK,
+            out,
+            Value::from(items).to_string().into_bytes(),
+        )
     })
 }
 
 async fn things(State(state): St, Query(q): Params, headers: HeaderMap) -> Response {
-    let start = q.get("resume_from").and_then(|c| c.strip_prefix("r")?.parse().ok()).unwrap_or(0);
+    let start = q
+        .get("resume_from")
+        .and_then(|c| c.strip_prefix("r")?.parse().ok())
+        .unwrap_or(0);
     let len = size(&q, "take", 10);
     let end = start + len;
-    let next = if end < state.total { json!(format!("r{end}")) } else { Value::Null };
+    let next = if end < state.total {
+        json!(format!("r{end}"))
+    } else {
+        Value::Null
+    };
     let things = slice(&state, start, len, None);
     let body = json!({ "envelope": { "things": things, "continue_from": next } });
     respond(&state, "/things", q.clone(), &headers, || json_ok(body))
@@ -298,7 +377,10 @@ async fn search(State(state): St, Query(q): Params, headers: HeaderMap, body: By
     let page = number(&q, "p").unwrap_or(0);
     let len = size(&q, "n", 10);
     let query: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let tag = query.get("query").and_then(Value::as_str).map(str::to_owned);
+    let tag = query
+        .get("query")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     let hits = slice(&state, page * len, len, tag.as_deref());
     let body = json!({ "hits": hits, "found": state.total });
     respond(&state, "/search", q.clone(), &headers, || json_ok(body))
@@ -306,9 +388,19 @@ async fn search(State(state): St, Query(q): Params, headers: HeaderMap, body: By
 
 async fn get_item(State(state): St, Path(item): Path<String>, headers: HeaderMap) -> Response {
     let etag = format!("\"v{}\"", state.version.load(Ordering::SeqCst));
-    let status = *state.item_status.lock().unwrap_or_else(PoisonError::into_inner);
-    let cache_control = state.cache_control.lock().unwrap_or_else(PoisonError::into_inner).clone();
-    let matches = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str());
+    let status = *state
+        .item_status
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let cache_control = state
+        .cache_control
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str());
     respond(&state, "/items", HashMap::new(), &headers, || {
         let mut out = HeaderMap::new();
         if let Ok(v) = HeaderValue::from_str(&etag) {
@@ -328,7 +420,14 @@ async fn get_item(State(state): St, Path(item): Path<String>, headers: HeaderMap
     })
 }
 
-async fn put_item(State(state): St, Path(_item): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+async fn put_item(
+    State(state): St,
+    Path(_item): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     state.version.fetch_add(1, Ordering::SeqCst);
-    respond(&state, "/items", HashMap::new(), &headers, || (StatusCode::OK, HeaderMap::new(), body.to_vec()))
+    respond(&state, "/items", HashMap::new(), &headers, || {
+        (StatusCode::OK, HeaderMap::new(), body.to_vec())
+    })
 }

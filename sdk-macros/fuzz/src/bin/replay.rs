@@ -14,7 +14,8 @@ fn main() {
         let path = PathBuf::from(arg);
         match std::fs::read_dir(&path) {
             Ok(entries) => {
-                let mut found: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                let mut found: Vec<PathBuf> =
+                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
                 found.sort();
                 files.extend(found.into_iter().filter(|p| p.is_file()));
             }

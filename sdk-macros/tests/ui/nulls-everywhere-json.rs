@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/nulls-everywhere.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/x-webhooks-is-a-list.json");
+
+fn main() {}
