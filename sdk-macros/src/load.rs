@@ -136,6 +136,17 @@ mod tests {
         assert_eq!(v["m"]["x"], serde_json::json!(1));
     }
 
+    /// Runs the whole macro on the document at `path` on a thread with the compiler's
+    /// 8 MiB stack (test threads get 2 MiB); panics when the macro panics.
+    fn generate_like_rustc(path: &Path) {
+        let path = path.to_string_lossy().into_owned();
+        let run = move || {
+            let _ = crate::expand::generate(quote::quote!(#path), None);
+        };
+        let thread = std::thread::Builder::new().stack_size(8 << 20).spawn(run);
+        thread.expect("spawn").join().expect("the macro does not panic");
+    }
+
     /// The inputs the fuzzer (`fuzz/`) once crashed or hung on, and the hostile documents
     /// of the compile-fail suite, through the whole macro: each must give a client or an
     /// error, never a panic.
@@ -146,13 +157,38 @@ mod tests {
         for dir in ["fuzz/regressions", "tests/ui/specs", "../spec/hostile"] {
             let entries = std::fs::read_dir(manifest.join(dir)).expect("the directory exists");
             for entry in entries {
-                let path = entry.expect("a directory entry").path();
-                let path = path.to_string_lossy().into_owned();
-                let _ = crate::expand::generate(quote::quote!(#path), None);
+                generate_like_rustc(&entry.expect("a directory entry").path());
                 count += 1;
             }
         }
         assert!(count > 30, "only {count} documents found");
+    }
+
+    /// Thousands of components each referring to the next once overflowed the stack
+    /// (conversion recursed once per `$ref`) and took quadratic time (cycle detection).
+    #[test]
+    fn long_ref_chains_do_not_overflow() {
+        let dir = std::env::temp_dir().join(format!("sdk-macros-chains-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create a scratch directory");
+        let shapes = [
+            ("alias", r##"{"$ref": "#/components/schemas/S{next}"}"##),
+            ("field", r##"{"type": "object", "properties": {"next": {"$ref": "#/components/schemas/S{next}"}}}"##),
+            ("array", r##"{"type": "array", "items": {"$ref": "#/components/schemas/S{next}"}}"##),
+        ];
+        for (name, shape) in shapes {
+            let schemas: Vec<String> = (0..5000)
+                .map(|i| format!(r#""S{i}": {}"#, shape.replace("{next}", &(i + 1).to_string())))
+                .collect();
+            let doc = format!(
+                r#"{{"openapi": "3.0.3", "info": {{"title": "T", "version": "1"}}, "paths": {{}},
+                "components": {{"schemas": {{{}, "S5000": {{"type": "string"}}}}}}}}"#,
+                schemas.join(", ")
+            );
+            let path = dir.join(format!("{name}.json"));
+            std::fs::write(&path, doc).expect("write the document");
+            generate_like_rustc(&path);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -32,7 +32,6 @@ use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use base64::Engine as _;
-use http::HeaderMap;
 use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
 use crate::__private::{ApiDescription, ApiKeyLocation, Operation, SchemeKind};
@@ -161,169 +160,227 @@ where
 
 /// Where a client's credentials come from; swapped by `set_credentials`.
 #[derive(Clone)]
-pub(crate) enum Source {
-    Static(Arc<Credentials>),
+enum Source {
+    Static(Arc<Prepared>),
     Provider(Arc<dyn CredentialsProvider>),
 }
 
 /// The credentials of one client and all its clones.
-pub(crate) struct Store(RwLock<Source>);
+pub(crate) struct Store {
+    api: &'static ApiDescription,
+    source: RwLock<Source>,
+}
 
 impl Store {
-    pub(crate) fn new(source: Source) -> Self {
-        Self(RwLock::new(source))
+    /// Fixed credentials, rendered now.
+    pub(crate) fn fixed(api: &'static ApiDescription, credentials: Credentials) -> Self {
+        let prepared = Arc::new(Prepared::new(api, credentials));
+        Self::with(api, Source::Static(prepared))
     }
 
-    /// A snapshot for one attempt.
-    pub(crate) fn current(&self) -> Result<Arc<Credentials>, Error> {
+    /// Credentials asked of `provider` before every attempt.
+    pub(crate) fn provider(
+        api: &'static ApiDescription,
+        provider: Arc<dyn CredentialsProvider>,
+    ) -> Self {
+        Self::with(api, Source::Provider(provider))
+    }
+
+    /// A snapshot for one attempt. Fixed credentials were rendered when they
+    /// were set; a provider's are rendered on every call, since it may return
+    /// new ones each time.
+    pub(crate) fn current(&self) -> Result<Arc<Prepared>, Error> {
         // Clone out of the lock so a slow provider never blocks `set`.
         let source = self
-            .0
+            .source
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
         match source {
-            Source::Static(creds) => Ok(creds),
+            Source::Static(prepared) => Ok(prepared),
             Source::Provider(provider) => provider
                 .credentials()
-                .map(Arc::new)
+                .map(|creds| Arc::new(Prepared::new(self.api, creds)))
                 .map_err(|e| error::config("the credentials provider failed").with_source(e)),
         }
     }
 
+    /// Replaces the credentials; rendering happens here, once, outside the lock.
     pub(crate) fn set(&self, credentials: Credentials) {
-        *self.0.write().unwrap_or_else(PoisonError::into_inner) =
-            Source::Static(Arc::new(credentials));
+        let prepared = Source::Static(Arc::new(Prepared::new(self.api, credentials)));
+        *self.source.write().unwrap_or_else(PoisonError::into_inner) = prepared;
     }
 
     pub(crate) fn is_provider(&self) -> bool {
         matches!(
-            *self.0.read().unwrap_or_else(PoisonError::into_inner),
+            *self.source.read().unwrap_or_else(PoisonError::into_inner),
             Source::Provider(_)
         )
     }
+
+    fn with(api: &'static ApiDescription, source: Source) -> Self {
+        Self {
+            api,
+            source: RwLock::new(source),
+        }
+    }
 }
 
-/// Credentials chosen for one attempt, ready to be put on the request.
-#[derive(Default)]
-pub(crate) struct Applied {
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+/// Credentials with what each security scheme of the API sends already
+/// rendered (header names parsed, `Bearer …`/`Basic …` values built and
+/// marked sensitive), so an attempt only picks and clones.
+///
+/// No `Debug`: it holds secrets in plain strings (query and cookie values).
+pub(crate) struct Prepared {
+    credentials: Credentials,
+    /// By scheme index: what the scheme sends, `None` when no credential fits it.
+    schemes: Vec<Option<Rendered>>,
+    /// For an API that declares no schemes: the key or token as a bearer
+    /// token, else basic auth.
+    fallback: Option<Rendered>,
+}
+
+/// One credential ready to be put on a request.
+pub(crate) enum Credential {
+    Header(HeaderName, HeaderValue),
     /// Raw (unencoded) query name and value.
-    pub(crate) query: Vec<(&'static str, String)>,
+    Query(&'static str, String),
     /// Raw cookie name and value.
-    pub(crate) cookies: Vec<(&'static str, String)>,
+    Cookie(&'static str, String),
 }
 
-/// Chooses and renders the credentials for `op`.
-pub(crate) fn apply(
-    api: &ApiDescription,
-    op: &Operation,
-    creds: &Credentials,
-) -> Result<Applied, Error> {
-    let mut applied = Applied::default();
-    if api.security_schemes.is_empty() {
-        if op.security.is_none() {
-            if let Some(token) = creds.bearer.as_ref().or(creds.api_key.as_ref()) {
-                applied.headers.push((AUTHORIZATION, bearer(token)?));
-            } else if let Some((user, password)) = &creds.basic {
-                applied
-                    .headers
-                    .push((AUTHORIZATION, basic(user, password)?));
+/// A rendered credential, or why it cannot be sent. The error is reported
+/// only when an operation needs that scheme, as a builder error.
+type Rendered = Result<Credential, Invalid>;
+
+#[derive(Clone, Copy)]
+enum Invalid {
+    HeaderName(&'static str),
+    /// The message deliberately omits the value.
+    Value,
+}
+
+impl Invalid {
+    fn error(self) -> Error {
+        match self {
+            Invalid::HeaderName(name) => {
+                error::builder(format!("invalid API key header name `{name}`"))
+            }
+            Invalid::Value => {
+                error::builder("a credential contains characters not allowed in an HTTP header")
             }
         }
-        return Ok(applied);
     }
-    let chosen = match op.security.unwrap_or(api.default_security) {
-        [] if op.security.is_none() => first_single_scheme(api, creds),
-        alternatives => alternatives
+}
+
+impl Prepared {
+    fn new(api: &ApiDescription, credentials: Credentials) -> Self {
+        let schemes = api
+            .security_schemes
             .iter()
-            .copied()
-            .find(|alt| !alt.is_empty() && alt.iter().all(|&i| has(api, i, creds)))
-            .map(|alt| alt.to_vec()),
-    };
-    for index in chosen.unwrap_or_default() {
-        let Some(scheme) = api.security_schemes.get(index) else {
-            continue;
+            .map(|scheme| render(&scheme.kind, &credentials))
+            .collect();
+        let fallback = match (&credentials.bearer, &credentials.api_key, &credentials.basic) {
+            (Some(token), _, _) | (None, Some(token), _) => Some(bearer(token)),
+            (None, None, Some((user, password))) => Some(basic(user, password)),
+            (None, None, None) => None,
         };
-        apply_scheme(&scheme.kind, creds, &mut applied)?;
-    }
-    Ok(applied)
-}
-
-/// Whether scheme `index` has a credential.
-fn has(api: &ApiDescription, index: usize, creds: &Credentials) -> bool {
-    match api.security_schemes.get(index).map(|s| &s.kind) {
-        Some(SchemeKind::Bearer) => creds.bearer.is_some() || creds.api_key.is_some(),
-        Some(SchemeKind::Basic) => creds.basic.is_some(),
-        Some(SchemeKind::ApiKey { .. }) => creds.api_key.is_some(),
-        None => false,
-    }
-}
-
-fn first_single_scheme(api: &ApiDescription, creds: &Credentials) -> Option<Vec<usize>> {
-    (0..api.security_schemes.len())
-        .find(|&i| has(api, i, creds))
-        .map(|i| vec![i])
-}
-
-fn apply_scheme(
-    kind: &SchemeKind,
-    creds: &Credentials,
-    applied: &mut Applied,
-) -> Result<(), Error> {
-    match kind {
-        SchemeKind::Bearer => {
-            if let Some(token) = creds.bearer.as_ref().or(creds.api_key.as_ref()) {
-                applied.headers.push((AUTHORIZATION, bearer(token)?));
-            }
+        Self {
+            credentials,
+            schemes,
+            fallback,
         }
-        SchemeKind::Basic => {
-            if let Some((user, password)) = &creds.basic {
-                applied
-                    .headers
-                    .push((AUTHORIZATION, basic(user, password)?));
-            }
-        }
-        SchemeKind::ApiKey { location, name } => {
-            let Some(key) = &creds.api_key else {
-                return Ok(());
+    }
+
+    /// The credentials this was rendered from (for `Debug`, which redacts).
+    pub(crate) fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// Chooses the credentials for `op` (module docs, steps 1 to 3) and
+    /// passes each to `each`, in scheme order.
+    pub(crate) fn apply(
+        &self,
+        api: &ApiDescription,
+        op: &Operation,
+        mut each: impl FnMut(&Credential),
+    ) -> Result<(), Error> {
+        let mut send = |rendered: &Rendered| {
+            rendered
+                .as_ref()
+                .map(&mut each)
+                .map_err(|invalid| invalid.error())
+        };
+        if api.security_schemes.is_empty() {
+            return match (&self.fallback, op.security) {
+                (Some(rendered), None) => send(rendered),
+                _ => Ok(()),
             };
-            match location {
-                ApiKeyLocation::Header => {
-                    let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                        error::builder(format!("invalid API key header name `{name}`"))
-                    })?;
-                    applied.headers.push((header, sensitive(key.clone())?));
-                }
-                ApiKeyLocation::Query => applied.query.push((name, key.clone())),
-                ApiKeyLocation::Cookie => applied.cookies.push((name, key.clone())),
+        }
+        let alternatives = op.security.unwrap_or(api.default_security);
+        if alternatives.is_empty() && op.security.is_none() {
+            // Schemes but no requirement: the first scheme that has a credential.
+            return match self.schemes.iter().flatten().next() {
+                Some(rendered) => send(rendered),
+                None => Ok(()),
+            };
+        }
+        let chosen = alternatives
+            .iter()
+            .find(|alt| !alt.is_empty() && alt.iter().all(|&i| self.has(i)));
+        for &index in chosen.copied().unwrap_or_default() {
+            if let Some(Some(rendered)) = self.schemes.get(index) {
+                send(rendered)?;
             }
         }
+        Ok(())
     }
-    Ok(())
+
+    /// Whether scheme `index` has a credential.
+    fn has(&self, index: usize) -> bool {
+        matches!(self.schemes.get(index), Some(Some(_)))
+    }
 }
 
-fn bearer(token: &str) -> Result<HeaderValue, Error> {
-    sensitive(format!("Bearer {token}"))
+/// What `kind` sends with `creds`, or `None` when they hold nothing for it.
+fn render(kind: &SchemeKind, creds: &Credentials) -> Option<Rendered> {
+    match kind {
+        SchemeKind::Bearer => creds
+            .bearer
+            .as_ref()
+            .or(creds.api_key.as_ref())
+            .map(|token| bearer(token)),
+        SchemeKind::Basic => creds
+            .basic
+            .as_ref()
+            .map(|(user, password)| basic(user, password)),
+        SchemeKind::ApiKey { location, name } => {
+            let key = creds.api_key.as_ref()?;
+            Some(match location {
+                ApiKeyLocation::Header => HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| Invalid::HeaderName(name))
+                    .and_then(|header| Ok(Credential::Header(header, sensitive(key.clone())?))),
+                ApiKeyLocation::Query => Ok(Credential::Query(name, key.clone())),
+                ApiKeyLocation::Cookie => Ok(Credential::Cookie(name, key.clone())),
+            })
+        }
+    }
 }
 
-fn basic(user: &str, password: &str) -> Result<HeaderValue, Error> {
+fn bearer(token: &str) -> Rendered {
+    let value = sensitive(format!("Bearer {token}"))?;
+    Ok(Credential::Header(AUTHORIZATION, value))
+}
+
+fn basic(user: &str, password: &str) -> Rendered {
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-    sensitive(format!("Basic {encoded}"))
+    let value = sensitive(format!("Basic {encoded}"))?;
+    Ok(Credential::Header(AUTHORIZATION, value))
 }
 
-/// A header value marked sensitive. The error deliberately omits the value.
-fn sensitive(value: String) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::try_from(value).map_err(|_| {
-        error::builder("a credential contains characters not allowed in an HTTP header")
-    })?;
+/// A header value marked sensitive.
+fn sensitive(value: String) -> Result<HeaderValue, Invalid> {
+    let mut value = HeaderValue::try_from(value).map_err(|_| Invalid::Value)?;
     value.set_sensitive(true);
     Ok(value)
-}
-
-/// Puts the applied headers into `headers`, replacing earlier values.
-pub(crate) fn insert_headers(headers: &mut HeaderMap, applied: &Applied) {
-    for (name, value) in &applied.headers {
-        headers.insert(name.clone(), value.clone());
-    }
 }

@@ -18,6 +18,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use crate::__private::ApiDescription;
 use crate::auth::{self, Credentials};
 use crate::config::ClientBuilder;
+use crate::error::{self, Error};
 use crate::retry::RetryPolicy;
 use crate::trace::Redactor;
 
@@ -125,7 +126,10 @@ impl fmt::Debug for Client {
 pub(crate) struct ClientRef {
     pub(crate) http: reqwest::Client,
     pub(crate) api: &'static ApiDescription,
+    /// The base URL as configured, without a trailing `/` (what `base_url()` shows).
     pub(crate) base_url: String,
+    /// The same, parsed once when the client was built.
+    pub(crate) base: reqwest::Url,
     pub(crate) credentials: auth::Store,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
@@ -148,8 +152,39 @@ impl ClientRef {
             return "<provider>".to_owned();
         }
         match self.credentials.current() {
-            Ok(creds) => format!("{creds:?}"),
+            Ok(prepared) => format!("{:?}", prepared.credentials()),
             Err(_) => "<unavailable>".to_owned(),
         }
+    }
+
+    /// The URL of a request: the base URL, then `path` (percent-encoded by
+    /// `Request`, starting with `/`), then the encoded `query` pairs.
+    ///
+    /// The base URL was parsed when the client was built, so the usual path
+    /// only parses the path; a path a URL parser would read differently from
+    /// a plain path (one with `?`, `#`, `\`, spaces or control characters, or
+    /// without a leading `/`) takes the slow road through a full parse of the
+    /// joined text, so both roads always give the same URL.
+    pub(crate) fn url(&self, path: &str, query: &[String]) -> Result<reqwest::Url, Error> {
+        let plain = path.starts_with('/')
+            && !path
+                .bytes()
+                .any(|b| b <= b' ' || matches!(b, b'?' | b'#' | b'\\' | 0x7f));
+        let mut url = if plain {
+            let mut url = self.base.clone();
+            let base_path = url.path().trim_end_matches('/');
+            let mut full = String::with_capacity(base_path.len() + path.len());
+            full.push_str(base_path);
+            full.push_str(path);
+            url.set_path(&full);
+            url
+        } else {
+            reqwest::Url::parse(&format!("{}{path}", self.base_url))
+                .map_err(|e| error::builder(format!("invalid request URL: {e}")))?
+        };
+        if !query.is_empty() {
+            url.set_query(Some(&query.join("&")));
+        }
+        Ok(url)
     }
 }

@@ -467,7 +467,7 @@ fn build_ref(api: &'static ApiDescription, mut c: Config) -> Result<ClientRef> {
     }
     let base_url = base_url(api, &c)?;
     let credentials = match (c.provider.take(), c.env_key.take()) {
-        (Some(provider), _) => auth::Source::Provider(provider),
+        (Some(provider), _) => auth::Store::provider(api, provider),
         (None, env_key) => {
             let creds = match env_key {
                 Some(key) => Credentials::api_key(key).and(c.credentials),
@@ -479,7 +479,7 @@ fn build_ref(api: &'static ApiDescription, mut c: Config) -> Result<ClientRef> {
             ) {
                 return Err(error::config(missing));
             }
-            auth::Source::Static(Arc::new(creds))
+            auth::Store::fixed(api, creds)
         }
     };
     let user_agent = c.user_agent.unwrap_or_else(|| {
@@ -513,8 +513,9 @@ fn build_ref(api: &'static ApiDescription, mut c: Config) -> Result<ClientRef> {
         webhook_verifier: c.webhook_verifier,
         http,
         api,
-        base_url,
-        credentials: auth::Store::new(credentials),
+        base_url: base_url.as_str().trim_end_matches('/').to_owned(),
+        base: base_url,
+        credentials,
         retry: c.retry,
         timeout: c.timeout,
         user_agent,
@@ -531,7 +532,8 @@ fn build_ref(api: &'static ApiDescription, mut c: Config) -> Result<ClientRef> {
     })
 }
 
-fn base_url(api: &ApiDescription, c: &Config) -> Result<String> {
+/// The validated base URL, parsed once here so calls only append paths.
+fn base_url(api: &ApiDescription, c: &Config) -> Result<reqwest::Url> {
     let Some(raw) = c
         .base_url
         .as_deref()
@@ -552,7 +554,7 @@ fn base_url(api: &ApiDescription, c: &Config) -> Result<String> {
             "the base URL must not have a query or fragment",
         ));
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok(url)
 }
 
 /// The configured redactor plus the API's own secrets: apiKey headers and

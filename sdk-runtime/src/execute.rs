@@ -334,8 +334,17 @@ fn authenticate(
     let applied = auth::apply(inner.api, request.op, &credentials)?;
     let mut url = call.url.clone();
     if !applied.query.is_empty() {
+        // Some documents (Trello's) also declare the key as an ordinary query
+        // parameter; the value passed for it wins, so the key is never sent twice.
+        let declared: Vec<String> = url
+            .query_pairs()
+            .map(|(name, _)| name.into_owned())
+            .collect();
         let mut query = url.query().unwrap_or_default().to_owned();
         for (name, value) in &applied.query {
+            if declared.iter().any(|d| d == name) {
+                continue;
+            }
             if !query.is_empty() {
                 query.push('&');
             }

@@ -13,7 +13,8 @@
 //!   outside the registry, a peer that does not speak HTTP;
 //! - [`stalls`]: a server that accepts and never answers, a body that stops mid-way;
 //! - [`redirects`]: redirects to another host or port never carry a bearer token, an
-//!   `X-API-Key` header or an `api_key` query parameter there.
+//!   `X-API-Key` header or an `api_key` query parameter there; a query key the document also
+//!   declares as a parameter is sent once.
 //!
 //! The servers are scripted byte by byte ([`raw`]), because no HTTP framework writes a body
 //! shorter than its `Content-Length` or a header that is not text. Timeouts are a few hundred

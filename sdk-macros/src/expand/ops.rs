@@ -177,11 +177,9 @@ fn method_doc(op: &Operation) -> TokenStream {
         text.push_str(summary.trim());
         text.push_str("\n\n");
     }
-    if let Some(description) = &op.description {
-        if op.summary.as_deref().map(str::trim) != Some(description.trim()) {
-            text.push_str(description.trim());
-            text.push_str("\n\n");
-        }
+    if let Some(description) = op.description.as_deref().filter(|d| op.summary.as_deref().map(str::trim) != Some(d.trim())) {
+        text.push_str(description.trim());
+        text.push_str("\n\n");
     }
     text.push_str(&format!("Sends a `{}` request to `{}`.", op.http_method, op.path));
     doc_attrs(&text)

@@ -129,13 +129,12 @@ pub fn from_spec(
     // Accessors of tags are named first so that an untagged operation never takes one.
     for item in paths.values() {
         for method in METHODS {
-            if let Some(tag) = item.get(*method).and_then(first_tag) {
-                if !groups.iter().any(|(t, _, _)| t == &tag) {
-                    let accessor = root_names.unique(names::value_name(&tag, "tag"));
-                    let name = group_names.unique(names::type_name(&tag, "Tag") + "Client");
-                    let doc = tag_docs.iter().find(|(t, _)| t == &tag).and_then(|(_, d)| d.clone());
-                    groups.push((tag, Group { name, accessor, doc, ops: Vec::new() }, Namespace::default()));
-                }
+            let Some(tag) = item.get(*method).and_then(first_tag) else { continue };
+            if !groups.iter().any(|(t, _, _)| t == &tag) {
+                let accessor = root_names.unique(names::value_name(&tag, "tag"));
+                let name = group_names.unique(names::type_name(&tag, "Tag") + "Client");
+                let doc = tag_docs.iter().find(|(t, _)| t == &tag).and_then(|(_, d)| d.clone());
+                groups.push((tag, Group { name, accessor, doc, ops: Vec::new() }, Namespace::default()));
             }
         }
     }
@@ -239,7 +238,7 @@ impl OpContext<'_> {
                 None => continue,
             };
             for (i, node) in list.iter().enumerate() {
-                let ptr = pointer::push(&pointer::push(&base, "parameters"), &i.to_string());
+                let ptr = pointer::push(&pointer::push(base, "parameters"), &i.to_string());
                 let Some((node, ptr)) = refs::follow(self.cx, self.root, node, &ptr) else { continue };
                 let key = |n: &Value| (n.get("name").cloned(), n.get("in").cloned());
                 nodes.retain(|(n, _)| key(n) != key(node));

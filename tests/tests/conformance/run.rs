@@ -10,8 +10,9 @@ use std::fmt::{self, Write as _};
 use crate::BoxError;
 use crate::prism::{Exchange, Mode, Prism};
 
-/// A bug of the document (not of the generator) that makes a call fail or a response
-/// violate the schema, matched by the call's name.
+/// A bug of the document (not of the generator) that makes a call fail, matched by the
+/// call's name. A decode failure needs no entry when Prism flags its own answer as breaking
+/// the document: that is recognised by itself (and still reported).
 pub struct Known {
     /// The call's name as passed to [`Run::call`].
     pub call: &'static str,
@@ -97,7 +98,7 @@ impl<'p> Run<'p> {
     pub fn finish(self, known: &[Known]) -> Report {
         let mut report = Report::default();
         for call in &self.calls {
-            let why = known.iter().find(|k| k.call == call.name).map(|k| k.why);
+            let mut why = known.iter().find(|k| k.call == call.name).map(|k| k.why);
             let mut problems = Vec::new();
             if call.exchanges.is_empty() {
                 problems.push("never reached Prism".to_owned());
@@ -132,6 +133,11 @@ impl<'p> Run<'p> {
                 Outcome::Decode(e) => {
                     report.decode_failures += 1;
                     problems.push(format!("decode failure: {e}"));
+                    // Prism itself says its answer breaks the schema (a wrong example): the
+                    // types are right to refuse it. Any other decode failure is ours.
+                    if why.is_none() && call.answer_breaks_document() {
+                        why = Some(ANSWER_BREAKS_DOCUMENT);
+                    }
                 }
                 Outcome::Status(e) => {
                     report.status_failures += 1;
@@ -213,10 +219,23 @@ where
 
 // ===== internal =====
 
+/// Why a decode failure is the document's fault when Prism flagged its own answer.
+const ANSWER_BREAKS_DOCUMENT: &str = "Prism's answer (the document's example) breaks the \
+     document's own schema, as its response violations say; the generated types follow the schema";
+
 struct Call {
     name: &'static str,
     outcome: Outcome,
     exchanges: Vec<Exchange>,
+}
+
+impl Call {
+    fn answer_breaks_document(&self) -> bool {
+        self.exchanges
+            .iter()
+            .flat_map(|e| &e.violations)
+            .any(|v| !v.is_request())
+    }
 }
 
 enum Outcome {

@@ -6,6 +6,9 @@
 //! drops `Authorization` on such a redirect but forwards custom headers such as `X-API-Key`;
 //! the runtime's redirect policy follows redirects only within the origin, so the 3xx reaches
 //! the caller as a status error and the second server sees nothing.
+//!
+//! One more case about where credentials go: a key that the document also declares as a
+//! query parameter is sent once, not twice.
 
 use axum::http::StatusCode;
 
@@ -88,6 +91,23 @@ async fn a_redirect_loop_ends_in_an_error() -> TestResult {
     let err = expect_err(client.with_header_key().await)?;
     assert!(!err.is_status() && !err.is_timeout(), "{err}");
     assert!(origin.requests().len() <= 11, "the chain is bounded");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_key_also_declared_as_a_query_parameter_is_sent_once() -> TestResult {
+    // Found by the Prism conformance run on Trello's document: the key went out twice
+    // (`?api_key=a&api_key=b`), which a server reads as an array. The value passed wins.
+    let server = RawServer::start(Reply::json("200 OK", "req_once", OK)).await?;
+    let client = keys_client(&server.url())?;
+    client.with_declared_key("passed").await?;
+    let sent = server.requests();
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0].starts_with("GET /declared?api_key=passed HTTP/1.1"),
+        "{sent:?}"
+    );
+    assert!(!sent[0].contains(KEY), "{sent:?}");
     Ok(())
 }
 

@@ -180,17 +180,74 @@ function intEdge(s, side) {
   return bounds ? { enum: [marker(bounds[side])] } : s;
 }
 
-const variantRoots = {};
-function variantRoot(name) {
-  if (!variantRoots[name]) {
-    const root = structuredClone(base);
-    for (const { pointer } of list) {
-      const node = get(base, pointer);
-      if (node !== undefined) set(root, pointer, mapSchema(structuredClone(node), VARIANTS[name]));
-    }
-    variantRoots[name] = root;
+// ----- bounded inlining -----
+//
+// json-schema-faker expands each `$ref` a random number of times per instance and then
+// generates anything at all in its place, which breaks required properties. Instead every
+// local `$ref` is inlined here, a recursive one at most RECURSION times along a path, and
+// nothing nests deeper than MAX_DEPTH: what is cut is left out where the schema allows it
+// (an optional property is dropped, an array stays empty, a union loses that branch);
+// where it does not, the parent is cut in turn. A schema cut at its root has no finite
+// instance and is reported as such.
+
+const RECURSION = 1;
+const MAX_DEPTH = 7;
+const CUT = null;
+
+function inline(node, stack, depth) {
+  if (node === null || typeof node !== "object" || Array.isArray(node)) return node;
+  if (typeof node.$ref === "string" && node.$ref.startsWith("#/")) {
+    const seen = stack.filter((r) => r === node.$ref).length;
+    const target = get(base, node.$ref);
+    if (seen > RECURSION || target === undefined) return CUT;
+    return inline(target, [...stack, node.$ref], depth);
   }
-  return variantRoots[name];
+  const composite = ["properties", "items", "allOf", "anyOf", "oneOf", "additionalProperties"].some(
+    (k) => node[k] && typeof node[k] === "object",
+  );
+  if (composite && depth > MAX_DEPTH) return CUT;
+  const out = { ...node };
+  const required = new Set(Array.isArray(out.required) ? out.required : []);
+  if (out.properties && typeof out.properties === "object") {
+    const props = {};
+    for (const [name, prop] of Object.entries(out.properties)) {
+      const r = inline(prop, stack, depth + 1);
+      if (r !== CUT) props[name] = r;
+      else if (required.has(name)) return CUT;
+    }
+    out.properties = props;
+  }
+  if (out.items && typeof out.items === "object" && !Array.isArray(out.items)) {
+    const r = inline(out.items, stack, depth + 1);
+    if (r === CUT) {
+      if (out.minItems > 0) return CUT;
+      out.items = {};
+      out.maxItems = 0;
+    } else out.items = r;
+  }
+  if (out.additionalProperties && typeof out.additionalProperties === "object") {
+    const r = inline(out.additionalProperties, stack, depth + 1);
+    out.additionalProperties = r === CUT ? false : r;
+  }
+  for (const key of ["allOf", "anyOf", "oneOf"]) {
+    if (!Array.isArray(out[key])) continue;
+    const parts = out[key].map((p) => inline(p, stack, depth + 1));
+    if (key === "allOf" && parts.includes(CUT)) return CUT;
+    out[key] = parts.filter((p) => p !== CUT);
+    if (out[key].length === 0) return CUT;
+  }
+  return out;
+}
+
+const variantCache = new Map();
+function variantOf(pointer, name) {
+  const key = `${name} ${pointer}`;
+  if (!variantCache.has(key)) {
+    const inlined = inline(get(base, pointer), [pointer], 0);
+    const schema = inlined === CUT || name === "base" ? inlined : mapSchema(structuredClone(inlined), VARIANTS[name]);
+    variantCache.set(key, schema);
+  }
+  return variantCache.get(key);
 }
 
 // ----- generation -----
@@ -216,7 +273,6 @@ function hash(s) {
 const COMMON = {
   failOnInvalidFormat: false,
   failOnInvalidTypes: false,
-  refDepthMax: 2,
   maxItems: 3,
   maxLength: 24,
   fillProperties: true,
@@ -242,12 +298,9 @@ function plan(i) {
 
 function generate(pointer, i) {
   const [kind, variant, options] = plan(i);
-  const root = variant === "base" ? base : variantRoot(variant);
-  const node = get(root, pointer);
+  const schema = variantOf(pointer, variant);
+  if (schema === CUT) throw new Error("no finite instance: every path through the schema recurses or nests too deep");
   jsf.option({ ...COMMON, ...options, random: rng(SEED ^ hash(pointer) ^ Math.imul(i + 1, 0x9e3779b1)) });
-  // Local `$ref`s resolve against the schema passed in: give it the document's components.
-  const schema = { ...node, components: root.components };
-  if (root.paths && !node.paths) schema.paths = root.paths;
   return { kind, value: jsf.generate(schema) };
 }
 
@@ -255,6 +308,7 @@ const instancesOf = (pointer) => {
   if (get(base, pointer) === undefined) return { instances: [], errors: ["pointer not found in the document"] };
   const instances = [];
   const errors = [];
+  variantCache.clear();
   for (let i = 0; i < Math.max(COUNT, 1); i++) {
     try {
       instances.push(generate(pointer, i));

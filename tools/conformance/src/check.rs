@@ -71,6 +71,8 @@ pub struct SchemaResult {
     pub checked: usize,
     /// Instances the generator produced that the schema rejects (set aside).
     pub gen_invalid: usize,
+    /// Why the first of them was rejected.
+    pub first_invalid: Option<String>,
     /// Failures by cause.
     pub failures: HashMap<Cause, usize>,
     /// The first failure.
@@ -113,6 +115,7 @@ pub fn check_all(table: &[Entry], input: &Value) -> Result<Vec<SchemaResult>, St
                 ty: (*ty).to_owned(),
                 checked: 0,
                 gen_invalid: 0,
+                first_invalid: None,
                 failures: HashMap::new(),
                 first_failure: None,
                 skipped: None,
@@ -154,7 +157,6 @@ fn check_schema(result: &mut SchemaResult, entry: &Value, round_trip: crate::Rou
             return;
         }
     };
-    let mut first_invalid = None;
     for instance in instances {
         let kind = instance.get("kind").and_then(Value::as_str).unwrap_or("random");
         let value = instance.get("value").unwrap_or(&Value::Null);
@@ -163,7 +165,7 @@ fn check_schema(result: &mut SchemaResult, entry: &Value, round_trip: crate::Rou
         } else {
             if let Some(error) = first_error(&validator, value) {
                 result.gen_invalid += 1;
-                first_invalid.get_or_insert(error);
+                result.first_invalid.get_or_insert_with(|| format!("{kind}: {error}"));
                 continue;
             }
             check_valid(value, round_trip, &validator)
@@ -181,7 +183,7 @@ fn check_schema(result: &mut SchemaResult, entry: &Value, round_trip: crate::Rou
         }
     }
     if result.checked == 0 {
-        let why = first_invalid.unwrap_or_default();
+        let why = result.first_invalid.clone().unwrap_or_default();
         result.skipped = Some(format!("generator: no instance the schema accepts ({why})"));
     }
 }

@@ -81,6 +81,9 @@ pub fn print_details(document: &str, results: &[SchemaResult], failures_dir: Opt
             println!("{document}: SKIP {} ({}): {reason}", r.pointer, r.ty);
             continue;
         }
+        if let (Some(why), true) = (&r.first_invalid, verbose()) {
+            println!("{document}: NOTE {}: {} generated instances rejected by the schema; first: {}", r.pointer, r.gen_invalid, one_line(why, 300));
+        }
         let Some(failure) = &r.first_failure else { continue };
         let mut causes: Vec<_> = r.failures.iter().collect();
         causes.sort();
@@ -115,6 +118,11 @@ pub fn print_details(document: &str, results: &[SchemaResult], failures_dir: Opt
         }
         println!("{line}");
     }
+}
+
+/// `CONFORMANCE_VERBOSE=1` also lists generated instances the schema rejected.
+fn verbose() -> bool {
+    std::env::var_os("CONFORMANCE_VERBOSE").is_some_and(|v| v != "0")
 }
 
 fn one_line(text: &str, max: usize) -> String {
