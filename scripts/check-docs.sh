@@ -13,7 +13,10 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 folder=$(cd "${1:-$root/../shared/specs/real}" && pwd)
 filter=${2:-}
-work="$root/target/doc-check"
+# One scratch workspace per folder (runs for different folders may overlap), one shared
+# target directory so dependencies build once.
+shared="$root/target/doc-check"
+work="$shared/$(printf '%s' "$folder" | cksum | cut -d' ' -f1)"
 mkdir -p "$work/crates"
 
 members=()
@@ -22,7 +25,7 @@ for doc in "$folder"/*.json "$folder"/*.yaml "$folder"/*.yml; do
   [ -f "$doc" ] || continue
   base=$(basename "$doc")
   [ -n "$filter" ] && [[ "$base" != *"$filter"* ]] && continue
-  name="doc_$(echo "${base%.*}" | tr -c 'a-zA-Z0-9\n' '_' | tr 'A-Z' 'a-z')"
+  name="doc_$(basename "$work" | cut -c1-6)_$(echo "${base%.*}" | tr -c 'a-zA-Z0-9\n' '_' | tr 'A-Z' 'a-z')"
   dir="$work/crates/$name"
   mkdir -p "$dir/src"
   cat > "$dir/Cargo.toml" <<TOML
@@ -55,7 +58,7 @@ done
   echo "opt-level = 3"
 } > "$work/Cargo.toml"
 
-export CARGO_TARGET_DIR="$work/target"
+export CARGO_TARGET_DIR="$shared/target"
 passed=0
 failed=0
 for entry in "${docs[@]}"; do

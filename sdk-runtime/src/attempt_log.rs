@@ -60,11 +60,8 @@ impl<'a> Target<'a> {
     }
 
     /// [`shown`](Self::shown), owned, for an error.
-    pub(crate) fn into_shown(self) -> String {
-        match self.shown.into_inner() {
-            Some(shown) => shown,
-            None => format!("{} {}", self.method, self.redactor.url(&self.url)),
-        }
+    pub(crate) fn into_shown(mut self) -> String {
+        self.shown.take().unwrap_or_else(|| self.render())
     }
 
     fn render(&self) -> String {

@@ -32,9 +32,11 @@ use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use base64::Engine as _;
-use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use http::HeaderMap;
+use http::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue};
 
 use crate::__private::{ApiDescription, ApiKeyLocation, Operation, SchemeKind};
+use crate::encode;
 use crate::error::{self, BoxError, Error};
 
 /// The secrets a client authenticates with.
@@ -241,7 +243,7 @@ pub(crate) struct Prepared {
 }
 
 /// One credential ready to be put on a request.
-pub(crate) enum Credential {
+enum Credential {
     Header(HeaderName, HeaderValue),
     /// Raw (unencoded) query name and value.
     Query(&'static str, String),
@@ -297,9 +299,48 @@ impl Prepared {
         &self.credentials
     }
 
+    /// Puts the credentials `op` needs on one attempt: headers replace
+    /// earlier values, query credentials are appended to `url`, and cookie
+    /// credentials are joined with the request's `cookies` (names and
+    /// encoded values) and any `Cookie` header into one header, marked
+    /// sensitive when it carries a credential.
+    pub(crate) fn apply_to(
+        &self,
+        api: &ApiDescription,
+        op: &Operation,
+        url: &mut reqwest::Url,
+        headers: &mut HeaderMap,
+        cookies: &[(String, String)],
+    ) -> Result<(), Error> {
+        let mut query: Option<String> = None;
+        let mut credential_cookies = Vec::new();
+        self.apply(api, op, |credential| match credential {
+            Credential::Header(name, value) => {
+                headers.insert(name.clone(), value.clone());
+            }
+            Credential::Query(name, value) => {
+                let query = query.get_or_insert_with(|| url.query().unwrap_or_default().to_owned());
+                if !query.is_empty() {
+                    query.push('&');
+                }
+                query.push_str(&encode::query_pair(name, value));
+            }
+            Credential::Cookie(name, value) => {
+                credential_cookies.push(format!("{name}={}", encode::cookie_value(value)));
+            }
+        })?;
+        if let Some(query) = query {
+            url.set_query(Some(&query));
+        }
+        if !credential_cookies.is_empty() || !cookies.is_empty() || headers.contains_key(COOKIE) {
+            merge_cookies(headers, cookies, credential_cookies)?;
+        }
+        Ok(())
+    }
+
     /// Chooses the credentials for `op` (module docs, steps 1 to 3) and
     /// passes each to `each`, in scheme order.
-    pub(crate) fn apply(
+    fn apply(
         &self,
         api: &ApiDescription,
         op: &Operation,
@@ -340,6 +381,31 @@ impl Prepared {
     fn has(&self, index: usize) -> bool {
         matches!(self.schemes.get(index), Some(Some(_)))
     }
+}
+
+/// Joins existing `Cookie` headers, cookie parameters and credential cookies
+/// into one header.
+fn merge_cookies(
+    headers: &mut HeaderMap,
+    cookies: &[(String, String)],
+    credentials: Vec<String>,
+) -> Result<(), Error> {
+    let sensitive = !credentials.is_empty();
+    let all: Vec<String> = headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .chain(cookies.iter().map(|(n, v)| format!("{n}={v}")))
+        .chain(credentials)
+        .collect();
+    if !all.is_empty() {
+        let mut value = HeaderValue::try_from(all.join("; ")).map_err(|_| {
+            error::builder("a cookie contains characters not allowed in an HTTP header")
+        })?;
+        value.set_sensitive(sensitive);
+        headers.insert(COOKIE, value);
+    }
+    Ok(())
 }
 
 /// What `kind` sends with `creds`, or `None` when they hold nothing for it.

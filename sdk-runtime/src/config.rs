@@ -496,7 +496,7 @@ fn build_ref(api: &'static ApiDescription, mut c: Config) -> Result<ClientRef> {
         Some(http) => http,
         None => reqwest::Client::builder()
             .connect_timeout(c.connect_timeout)
-            .redirect(same_origin_redirects())
+            .redirect(crate::client::same_origin_redirects())
             .build()
             .map_err(|e| error::config("could not create the HTTP client").with_source(e))?,
     };
@@ -575,31 +575,6 @@ fn redactor(api: &ApiDescription, mut redactor: Redactor) -> Redactor {
     redactor
 }
 
-/// Follows at most [`MAX_REDIRECTS`] redirects, and only within the origin
-/// (scheme, host, port) of the request. reqwest itself drops `Authorization`
-/// and cookies on a cross-origin redirect but would forward an API key sent in
-/// a custom header (`X-API-Key`) or a default header; not following such a
-/// redirect keeps every credential at the origin it was configured for. The
-/// 3xx then reaches the caller as a status error.
-fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let previous = attempt.previous();
-        let same_origin = previous
-            .first()
-            .is_some_and(|first| first.origin() == attempt.url().origin());
-        if !same_origin {
-            attempt.stop()
-        } else if previous.len() >= MAX_REDIRECTS {
-            attempt.error(format!("too many redirects (limit {MAX_REDIRECTS})"))
-        } else {
-            attempt.follow()
-        }
-    })
-}
-
-/// Bound on a redirect chain within one origin (as reqwest's default policy).
-const MAX_REDIRECTS: usize = 10;
-
 /// Replaces characters a header cannot carry (a non-ASCII API title) with `?`.
 fn visible_ascii(s: &str) -> String {
     s.chars()
@@ -614,82 +589,4 @@ fn visible_ascii(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::__private::SecurityScheme;
-
-    static API: ApiDescription = ApiDescription {
-        title: "Pets",
-        version: "1.0",
-        env_prefix: "PETS",
-        default_base_url: Some("https://pets.example/v1/"),
-        security_schemes: &[SecurityScheme {
-            name: "key",
-            kind: SchemeKind::Bearer,
-        }],
-        default_security: &[&[0]],
-        idempotency_header: None,
-        sensitive_query_params: &[],
-    };
-
-    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        |name| {
-            vars.iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| (*v).to_owned())
-        }
-    }
-
-    #[test]
-    fn env_key_prefers_prefixed_variable() {
-        let client = Client::builder(&API)
-            .read_env(env(&[
-                ("PETS_API_KEY", "a"),
-                ("API_KEY", "b"),
-                ("SDK_DEBUG", "true"),
-            ]))
-            .build()
-            .unwrap();
-        assert!(client.inner.debug);
-        assert_eq!(client.base_url(), "https://pets.example/v1");
-        let err = Client::builder(&API)
-            .read_env(env(&[]))
-            .build()
-            .unwrap_err();
-        assert!(err.is_config());
-        assert!(
-            err.to_string().contains("`PETS_API_KEY` or `API_KEY`"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn explicit_values_beat_the_environment() {
-        let client = Client::builder(&API)
-            .base_url("http://127.0.0.1:1")
-            .debug(false)
-            .read_env(env(&[
-                ("PETS_BASE_URL", "http://other"),
-                ("PETS_DEBUG", "1"),
-            ]))
-            .api_key("k")
-            .build()
-            .unwrap();
-        assert_eq!(client.base_url(), "http://127.0.0.1:1");
-        assert!(!client.inner.debug);
-    }
-
-    #[test]
-    fn first_error_is_reported() {
-        let err = Client::builder(&API)
-            .request_id_header("bad header")
-            .default_header("x", "\n")
-            .build();
-        assert!(err.unwrap_err().to_string().contains("`bad header`"));
-        let err = Client::builder(&API)
-            .base_url("ftp://x")
-            .build()
-            .unwrap_err();
-        assert!(err.is_config());
-    }
-}
+mod tests;

@@ -22,25 +22,35 @@
 //!    status error with the typed error body, the raw body and the request ID.
 //!
 //! Every attempt is reported to `tracing` on target `sdk_runtime` (see
-//! [`crate::trace`] for redaction): in debug mode one `DEBUG` event per attempt
-//! with headers and truncated bodies; otherwise only retries (`DEBUG`) and
-//! failures (`DEBUG`, or `WARN` when retries ran out or the server was
-//! unreachable), so a quiet client costs nothing.
+//! [`crate::attempt_log`] for the events and [`crate::trace`] for redaction):
+//! in debug mode one `DEBUG` event per attempt with headers and truncated
+//! bodies; otherwise only retries (`DEBUG`) and failures (`DEBUG`, or `WARN`
+//! when retries ran out or the server was unreachable).
+//!
+//! # Cost
+//!
+//! This path carries every request, so a call that succeeds the first time
+//! does no work it does not need: the base URL was parsed when the client was
+//! built and only the path is parsed here; credentials were rendered into
+//! header values when they were set (a provider's are rendered per attempt);
+//! the headers built by step 1 are moved into the first attempt's request
+//! and rebuilt only for a retry; one timer covers the whole attempt; the
+//! response cache is skipped outright when none is configured; and the
+//! redacted `METHOD url` is rendered only for an event or an error.
 
 use std::time::{Duration, SystemTime};
 
-use http::header::{CONTENT_TYPE, COOKIE, USER_AGENT};
+use http::header::USER_AGENT;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use tokio::time::Instant;
 
-use crate::auth;
+use crate::attempt_log::{self, Attempt, Target};
 use crate::cache;
 use crate::client::{Client, ClientRef};
 use crate::decode::{DecodeErr, DecodeError, DecodeOk, ErrorBody, ResponseParts};
-use crate::encode;
 use crate::error::{self, Error, Kind, Result};
 use crate::idempotency::{self, IdempotencyKey};
-use crate::request::{Body, Request};
+use crate::request::Request;
 use crate::response::{Response, ResponseHead};
 use crate::retry::{Failure, RetryPolicy};
 use crate::types::Bytes;
@@ -62,14 +72,14 @@ pub async fn execute<T>(
 
 /// Runs prepare, attempt and classify (module docs, steps 1 to 3) and returns
 /// the final response, whatever its status.
-pub(crate) async fn execute_raw(client: &Client, mut request: Request) -> Result<RawResponse> {
+pub(crate) async fn execute_raw(client: &Client, mut request: Request) -> Result<RawResponse<'_>> {
     let inner = &*client.inner;
-    let call = prepare(inner, &mut request)?;
+    let mut call = prepare(inner, &mut request)?;
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
         let started = Instant::now();
-        let sent = send(inner, &call, &mut request).await;
+        let sent = send(inner, &mut call, &mut request).await;
         let elapsed = started.elapsed();
         let failure = failure(&sent.result);
         let retryable = failure
@@ -79,12 +89,24 @@ pub(crate) async fn execute_raw(client: &Client, mut request: Request) -> Result
             retryable && attempt <= call.policy.max_retries() && request.body.is_replayable();
         let headers = sent.result.as_ref().ok().map(|r| &r.headers);
         let delay = retry.then(|| call.policy.delay(attempt - 1, headers, fastrand::f64()));
-        trace_attempt(
-            inner, &call, &request, &sent, attempt, elapsed, delay, retryable,
+        attempt_log::record(
+            inner,
+            &Attempt {
+                operation: request.op.id,
+                target: &call.target,
+                idempotency_key: call.idempotency_key.as_ref(),
+                number: attempt,
+                elapsed,
+                delay,
+                retryable,
+                outcome: sent.result.as_ref().map_err(|e| &e.error),
+                request_headers: sent.request_headers.as_deref(),
+                request_body: &request.body,
+            },
         );
         match delay {
             Some(delay) => tokio::time::sleep(delay).await,
-            None => return finish(sent.result, attempt, retryable, call.shown_url),
+            None => return finish(sent.result, attempt, retryable, call.target),
         }
     }
 }
@@ -92,17 +114,18 @@ pub(crate) async fn execute_raw(client: &Client, mut request: Request) -> Result
 // ===== internal =====
 
 /// A complete response after the last attempt.
-pub(crate) struct RawResponse {
+pub(crate) struct RawResponse<'a> {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
     request_id: Option<String>,
     attempts: u32,
     retryable: bool,
-    url: String,
+    /// For the error, if this response becomes one.
+    target: Target<'a>,
 }
 
-impl RawResponse {
+impl RawResponse<'_> {
     /// Runs `ok` on a 2xx, `err` on anything else (see [`execute`]).
     pub(crate) fn decode<T>(self, ok: DecodeOk<T>, err: DecodeErr) -> Result<Response<T>> {
         if self.status.is_success() {
@@ -144,20 +167,23 @@ impl RawResponse {
         Error::new(kind)
             .with_response(self.status, self.request_id, retry_after)
             .with_body(self.body, typed)
-            .with_url(self.url)
+            .with_url(self.target.into_shown())
             .with_attempts(self.attempts)
             .with_retryable(self.retryable && kind == Kind::Status)
     }
 }
 
 /// What one call sends on every attempt, before credentials.
-struct Call {
-    method: Method,
-    url: reqwest::Url,
-    /// `METHOD url`, redacted, for errors and traces.
-    shown_url: String,
-    headers: HeaderMap,
-    idempotency_key: Option<String>,
+struct Call<'a> {
+    target: Target<'a>,
+    /// The first attempt's headers, built (and so validated) by `prepare`;
+    /// a retry builds its own, since these move into the sent request.
+    first_headers: Option<HeaderMap>,
+    /// The idempotency key this call adds (the caller's or a generated one),
+    /// put on every rebuilt header map.
+    added_key: Option<HeaderValue>,
+    /// The key as sent, whichever source set it, for events.
+    idempotency_key: Option<HeaderValue>,
     policy: RetryPolicy,
     timeout: Duration,
 }
@@ -199,46 +225,54 @@ impl From<Error> for AttemptError {
     }
 }
 
-fn prepare(inner: &ClientRef, request: &mut Request) -> Result<Call> {
+fn prepare<'a>(inner: &'a ClientRef, request: &mut Request) -> Result<Call<'a>> {
     if let Some(e) = request.error.take() {
         return Err(e);
     }
-    let method = request.op.method.clone();
     if request.path.contains('{') {
         let message = format!("a path parameter of `{}` was not set", request.op.path);
         return Err(error::builder(message));
     }
-    let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path))
-        .map_err(|e| error::builder(format!("invalid request URL: {e}")))?;
-    if !request.query.is_empty() {
-        url.set_query(Some(&request.query.join("&")));
-    }
-    let shown_url = format!("{method} {}", inner.redactor.url(&url));
-    let headers = headers(inner, request).map_err(|e| e.with_url(shown_url.clone()))?;
-    let mut call = Call {
-        method,
-        url,
-        shown_url,
-        headers,
-        idempotency_key: None,
-        policy: inner.retry.clone(),
-        timeout: request.options.timeout.unwrap_or(inner.timeout),
+    let url = inner.url(&request.path, &request.query)?;
+    let target = Target::new(request.op.method.clone(), url, &inner.redactor);
+    let with_url = |e: Error, target: Target<'_>| e.with_url(target.into_shown());
+    let mut headers = match headers(inner, request) {
+        Ok(headers) => headers,
+        Err(e) => return Err(with_url(e, target)),
     };
-    if let Some(n) = request.options.max_retries {
-        call.policy = call.policy.with_max_retries(n);
+    let added_key = match idempotency_key(inner, request, target.method(), &headers) {
+        Ok(key) => key,
+        Err(e) => return Err(with_url(e, target)),
+    };
+    let name = &inner.idempotency_header;
+    if let Some(key) = &added_key {
+        headers.insert(name.clone(), key.clone());
     }
-    idempotency_key(inner, request, &mut call)?;
-    Ok(call)
+    let mut policy = inner.retry.clone();
+    if let Some(n) = request.options.max_retries {
+        policy = policy.with_max_retries(n);
+    }
+    Ok(Call {
+        target,
+        idempotency_key: headers.get(name).cloned(),
+        first_headers: Some(headers),
+        added_key,
+        policy,
+        timeout: request.options.timeout.unwrap_or(inner.timeout),
+    })
 }
 
 /// Default headers, then the user agent, parameter headers and call-option
 /// headers, each replacing earlier values of the same name.
-fn headers(inner: &ClientRef, request: &mut Request) -> Result<HeaderMap> {
+fn headers(inner: &ClientRef, request: &Request) -> Result<HeaderMap> {
     let mut headers = inner.default_headers.clone();
     headers
         .entry(USER_AGENT)
         .or_insert_with(|| inner.user_agent.clone());
-    replace_all(&mut headers, std::mem::take(&mut request.headers));
+    replace_all(&mut headers, &request.headers);
+    if request.options.headers.is_empty() {
+        return Ok(headers);
+    }
     let mut options = HeaderMap::new();
     for (name, value) in &request.options.headers {
         let name = HeaderName::from_bytes(name.as_bytes())
@@ -250,45 +284,44 @@ fn headers(inner: &ClientRef, request: &mut Request) -> Result<HeaderMap> {
         })?;
         options.append(name, value);
     }
-    replace_all(&mut headers, options);
+    replace_all(&mut headers, &options);
     Ok(headers)
 }
 
-fn replace_all(target: &mut HeaderMap, source: HeaderMap) {
+fn replace_all(target: &mut HeaderMap, source: &HeaderMap) {
     for name in source.keys() {
         target.remove(name);
     }
-    for (name, value) in &source {
+    for (name, value) in source {
         target.append(name, value.clone());
     }
 }
 
 /// Mints the key once per call: the caller's key wins, then a key already set
-/// as a header parameter, then a generated one for unsafe methods.
-fn idempotency_key(inner: &ClientRef, request: &Request, call: &mut Call) -> Result<()> {
-    let header = &inner.idempotency_header;
+/// as a header parameter, then a generated one for unsafe methods. Returns
+/// the key to add, if any.
+fn idempotency_key(
+    inner: &ClientRef,
+    request: &Request,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Result<Option<HeaderValue>> {
     let key = match &request.options.idempotency_key {
         Some(key) => Some(IdempotencyKey::new(key.as_str()).map_err(|e| {
-            error::builder("invalid idempotency key in call options")
-                .with_source(e)
-                .with_url(call.shown_url.clone())
+            error::builder("invalid idempotency key in call options").with_source(e)
         })?),
-        None if call.headers.contains_key(header) || !idempotency::needs_key(&call.method) => None,
+        None if headers.contains_key(&inner.idempotency_header)
+            || !idempotency::needs_key(method) =>
+        {
+            None
+        }
         None => Some(IdempotencyKey::generate()),
     };
-    if let Some(key) = key {
-        call.headers.insert(header.clone(), key.header_value());
-    }
-    call.idempotency_key = call
-        .headers
-        .get(header)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    Ok(())
+    Ok(key.map(|key| key.header_value()))
 }
 
 /// One attempt: credentials, send, read, all within the timeout.
-async fn send(inner: &ClientRef, call: &Call, request: &mut Request) -> Sent {
+async fn send(inner: &ClientRef, call: &mut Call<'_>, request: &mut Request) -> Sent {
     let (url, mut headers) = match authenticate(inner, call, request) {
         Ok(prepared) => prepared,
         Err(error) => {
@@ -299,27 +332,32 @@ async fn send(inner: &ClientRef, call: &Call, request: &mut Request) -> Sent {
         }
     };
     // The response cache (opt-in) may answer on its own or add validators.
-    let cached = cache::lookup(inner, request.op.id, &call.method, &url, &mut headers, &call.shown_url);
-    let pending = match cached {
-        cache::Lookup::Hit(received) => {
-            return Sent {
-                result: Ok(received),
-                request_headers: None,
-            };
+    let mut pending = None;
+    if inner.cache.is_some() {
+        let (op, method, shown) = (request.op.id, call.target.method(), call.target.shown());
+        match cache::lookup(inner, op, method, &url, &mut headers, shown) {
+            cache::Lookup::Hit(received) => {
+                return Sent {
+                    result: Ok(received),
+                    request_headers: None,
+                };
+            }
+            cache::Lookup::Pending(p) => pending = Some(p),
         }
-        cache::Lookup::Pending(pending) => pending,
-    };
-    let request_headers = debug_enabled(inner).then(|| inner.redactor.headers(&headers));
-    let builder = inner
-        .http
-        .request(call.method.clone(), url)
-        .headers(headers);
-    let result = match with_body(builder, &mut request.body) {
-        Ok(builder) => exchange(inner, builder, call.timeout).await,
+    }
+    let request_headers = attempt_log::request_headers(inner, &headers);
+    let mut http_request = reqwest::Request::new(call.target.method().clone(), url);
+    // Moved, not merged: the map was built for this attempt.
+    *http_request.headers_mut() = headers;
+    let result = match request.body.attach(http_request, &inner.http) {
+        Ok(http_request) => exchange(inner, http_request, call.timeout).await,
         Err(error) => Err(error.into()),
     };
     Sent {
-        result: result.map(|received| pending.finish(received)),
+        result: match pending {
+            Some(pending) => result.map(|received| pending.finish(received)),
+            None => result,
+        },
         request_headers,
     }
 }
@@ -327,102 +365,66 @@ async fn send(inner: &ClientRef, call: &Call, request: &mut Request) -> Sent {
 /// The URL and headers of one attempt, with the current credentials applied.
 fn authenticate(
     inner: &ClientRef,
-    call: &Call,
+    call: &mut Call<'_>,
     request: &Request,
 ) -> Result<(reqwest::Url, HeaderMap)> {
     let credentials = inner.credentials.current()?;
-    let applied = auth::apply(inner.api, request.op, &credentials)?;
-    let mut url = call.url.clone();
-    if !applied.query.is_empty() {
-        // Some documents (Trello's) also declare the key as an ordinary query
-        // parameter; the value passed for it wins, so the key is never sent twice.
-        let declared: Vec<String> = url
-            .query_pairs()
-            .map(|(name, _)| name.into_owned())
-            .collect();
-        let mut query = url.query().unwrap_or_default().to_owned();
-        for (name, value) in &applied.query {
-            if declared.iter().any(|d| d == name) {
-                continue;
+    let mut headers = match call.first_headers.take() {
+        Some(headers) => headers,
+        None => {
+            let mut headers = headers(inner, request)?;
+            if let Some(key) = &call.added_key {
+                headers.insert(inner.idempotency_header.clone(), key.clone());
             }
-            if !query.is_empty() {
-                query.push('&');
-            }
-            query.push_str(&encode::query_pair(name, value));
+            headers
         }
-        url.set_query(Some(&query));
-    }
-    let mut headers = call.headers.clone();
-    auth::insert_headers(&mut headers, &applied);
-    let cookies: Vec<String> = headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .chain(request.cookies.iter().map(|(n, v)| format!("{n}={v}")))
-        .chain(
-            applied
-                .cookies
-                .iter()
-                .map(|(n, v)| format!("{n}={}", encode::cookie_value(v))),
-        )
-        .collect();
-    if !cookies.is_empty() {
-        let mut value = HeaderValue::try_from(cookies.join("; ")).map_err(|_| {
-            error::builder("a cookie contains characters not allowed in an HTTP header")
-        })?;
-        value.set_sensitive(!applied.cookies.is_empty());
-        headers.insert(COOKIE, value);
-    }
+    };
+    let mut url = call.target.url().clone();
+    let (api, op) = (inner.api, request.op);
+    credentials.apply_to(api, op, &mut url, &mut headers, &request.cookies)?;
     Ok((url, headers))
 }
 
-fn with_body(builder: reqwest::RequestBuilder, body: &mut Body) -> Result<reqwest::RequestBuilder> {
-    Ok(match body {
-        Body::Empty => builder,
-        Body::Buffered(bytes, content_type) => builder
-            .header(CONTENT_TYPE, content_type.clone())
-            .body(bytes.clone()),
-        Body::Multipart(parts) => {
-            let mut form = reqwest::multipart::Form::new();
-            for part in parts.iter() {
-                let mut p = reqwest::multipart::Part::stream(part.data.clone());
-                if part.file {
-                    p = p
-                        .file_name(part.name.clone())
-                        .mime_str("application/octet-stream")
-                        .map_err(|e| {
-                            error::builder("invalid multipart content type")
-                                .with_source(e.without_url())
-                        })?;
-                }
-                form = form.part(part.name.clone(), p);
-            }
-            builder.multipart(form)
-        }
-        Body::Stream(stream, content_type) => match stream.take() {
-            Some(stream) => builder
-                .header(CONTENT_TYPE, content_type.clone())
-                .body(stream),
-            None => return Err(error::builder("a streaming body can be sent only once")),
-        },
+/// The largest body buffer allocated before the bytes arrive.
+const PRESIZE_LIMIT: usize = 1024 * 1024;
+
+/// The status and request ID of a response whose head has arrived.
+type Head = Option<(StatusCode, Option<String>)>;
+
+/// Sends and reads the whole body, stopping at the size cap, all before one
+/// deadline: a single timer, armed once per attempt, whether the time goes to
+/// connecting, waiting for the head or reading a slow body. A body that
+/// stalls after the head arrived times out with the status and request ID of
+/// that head, so the caller can still quote them.
+async fn exchange(
+    inner: &ClientRef,
+    request: reqwest::Request,
+    timeout: Duration,
+) -> Result<Received, AttemptError> {
+    let mut head: Head = None;
+    let receiving = receive(inner, request, &mut head);
+    // `None` (a timeout too large to add to now) means no deadline at all.
+    let received = match Instant::now().checked_add(timeout) {
+        Some(deadline) => tokio::time::timeout_at(deadline, receiving).await.ok(),
+        None => Some(receiving.await),
+    };
+    received.unwrap_or_else(|| {
+        let timed_out = AttemptError {
+            error: Error::new(Kind::Timeout)
+                .with_message(format!("no complete response within {timeout:?}")),
+            failure: FailureClass::Timeout,
+        };
+        Err(with_head(timed_out, &head))
     })
 }
 
-/// Sends and reads the whole body, stopping at the size cap, all before one
-/// deadline. A body that stalls after the head arrived times out with the
-/// status and request ID of that head, so the caller can still quote them.
-async fn exchange(
+/// The untimed part of [`exchange`]; records the head in `head` as soon as
+/// it arrives.
+async fn receive(
     inner: &ClientRef,
-    builder: reqwest::RequestBuilder,
-    timeout: Duration,
+    request: reqwest::Request,
+    head: &mut Head,
 ) -> Result<Received, AttemptError> {
-    // `None` (a timeout too large to add to now) means no deadline at all.
-    let deadline = Instant::now().checked_add(timeout);
-    let timed_out = || AttemptError {
-        error: Error::new(Kind::Timeout)
-            .with_message(format!("no complete response within {timeout:?}")),
-        failure: FailureClass::Timeout,
-    };
     let transport = |e: reqwest::Error| {
         let failure = match Failure::from_reqwest(&e) {
             Failure::Timeout => FailureClass::Timeout,
@@ -434,49 +436,43 @@ async fn exchange(
             failure,
         }
     };
-    let mut response = within(deadline, builder.send())
-        .await
-        .ok_or_else(timed_out)?
-        .map_err(transport)?;
+    let mut response = inner.http.execute(request).await.map_err(transport)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let request_id = crate::request_id::read(&headers, &inner.request_id_header);
-    let with_response = |e: AttemptError| AttemptError {
-        error: e.error.with_response(status, request_id.clone(), None),
-        failure: e.failure,
-    };
+    *head = Some((status, request_id));
     let cap = inner.max_response_bytes;
-    let too_large = || {
-        with_response(AttemptError::from(Error::new(Kind::Body).with_message(
-            format!("the response body exceeds the limit of {cap} bytes"),
-        )))
+    let too_large = |head: &Head| {
+        let error = Error::new(Kind::Body).with_message(format!(
+            "the response body exceeds the limit of {cap} bytes"
+        ));
+        with_head(error.into(), head)
     };
-    if response
-        .content_length()
-        .is_some_and(|len| len > cap as u64)
-    {
-        return Err(too_large());
+    let expected = response.content_length();
+    if expected.is_some_and(|len| len > cap as u64) {
+        return Err(too_large(head));
     }
-    let mut body = Vec::new();
+    // Sized up front when the length is known, so a body in several chunks
+    // is not copied again while it grows; bounded, since a server can
+    // announce a length it never sends.
+    let presize = expected.map_or(0, |len| usize::try_from(len).unwrap_or(usize::MAX));
+    let mut body = Vec::with_capacity(presize.min(PRESIZE_LIMIT));
     // reqwest reports every failure while reading the body as a decode error,
     // but without content decoding it can only mean the connection ended
     // before the body did: retryable, like a connection dropped earlier.
-    let cut_short = |e: reqwest::Error| {
-        with_response(AttemptError {
+    while let Some(chunk) = response.chunk().await.map_err(|e| {
+        let cut_short = AttemptError {
             error: error::transport(e),
             failure: FailureClass::Connect,
-        })
-    };
-    while let Some(chunk) = within(deadline, response.chunk())
-        .await
-        .ok_or_else(|| with_response(timed_out()))?
-        .map_err(cut_short)?
-    {
+        };
+        with_head(cut_short, head)
+    })? {
         if body.len() + chunk.len() > cap {
-            return Err(too_large());
+            return Err(too_large(head));
         }
         body.extend_from_slice(&chunk);
     }
+    let request_id = head.take().and_then(|(_, request_id)| request_id);
     Ok(Received {
         status,
         headers,
@@ -485,11 +481,14 @@ async fn exchange(
     })
 }
 
-/// Runs `future` until `deadline`; `None` when the deadline passed first.
-async fn within<F: std::future::Future>(deadline: Option<Instant>, future: F) -> Option<F::Output> {
-    match deadline {
-        Some(deadline) => tokio::time::timeout_at(deadline, future).await.ok(),
-        None => Some(future.await),
+/// Adds the status and request ID of the response head, when one arrived.
+fn with_head(e: AttemptError, head: &Head) -> AttemptError {
+    match head {
+        Some((status, request_id)) => AttemptError {
+            error: e.error.with_response(*status, request_id.clone(), None),
+            failure: e.failure,
+        },
+        None => e,
     }
 }
 
@@ -513,8 +512,8 @@ fn finish(
     result: Result<Received, AttemptError>,
     attempts: u32,
     retryable: bool,
-    url: String,
-) -> Result<RawResponse> {
+    target: Target<'_>,
+) -> Result<RawResponse<'_>> {
     match result {
         Ok(r) => Ok(RawResponse {
             status: r.status,
@@ -523,140 +522,12 @@ fn finish(
             request_id: r.request_id,
             attempts,
             retryable,
-            url,
+            target,
         }),
         Err(e) => Err(e
             .error
             .with_attempts(attempts)
             .with_retryable(retryable)
-            .with_url(url)),
+            .with_url(target.into_shown())),
     }
-}
-
-fn debug_enabled(inner: &ClientRef) -> bool {
-    inner.debug && tracing::enabled!(target: "sdk_runtime", tracing::Level::DEBUG)
-}
-
-/// Emits the tracing event for one attempt (see the module docs for levels).
-#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename these
-fn trace_attempt(
-    inner: &ClientRef,
-    call: &Call,
-    request: &Request,
-    sent: &Sent,
-    attempt: u32,
-    elapsed: Duration,
-    delay: Option<Duration>,
-    retryable: bool,
-) {
-    let (status, request_id, error) = match &sent.result {
-        Ok(r) => (Some(r.status.as_u16()), r.request_id.as_deref(), None),
-        Err(e) => (
-            e.error.status().map(|s| s.as_u16()),
-            e.error.request_id(),
-            Some(error_chain(&e.error)),
-        ),
-    };
-    let fields = Fields {
-        operation: request.op.id,
-        url: &call.shown_url,
-        attempt,
-        duration_ms: millis(elapsed),
-        delay_ms: delay.map(millis),
-        status,
-        request_id,
-        idempotency_key: call.idempotency_key.as_deref(),
-        error: error.as_deref(),
-    };
-    if debug_enabled(inner) {
-        let limit = inner.debug_body_limit;
-        let response = sent.result.as_ref().ok();
-        let request_body = body_preview(inner, &request.body, limit);
-        let response_headers = response.map(|r| inner.redactor.headers(&r.headers));
-        let response_body = response.map(|r| inner.redactor.body(&r.body, limit));
-        let f = &fields;
-        tracing::debug!(
-            target: "sdk_runtime",
-            operation = f.operation, url = f.url, attempt = f.attempt, duration_ms = f.duration_ms,
-            delay_ms = f.delay_ms, status = f.status, request_id = f.request_id,
-            idempotency_key = f.idempotency_key, error = f.error,
-            request_headers = sent.request_headers.as_deref(), request_body = request_body.as_deref(),
-            response_headers = response_headers.as_deref(), response_body = response_body.as_deref(),
-            "http attempt"
-        );
-        return;
-    }
-    let failed = status.is_none_or(|s| !(200..300).contains(&s));
-    if !failed {
-        return;
-    }
-    let f = &fields;
-    if delay.is_some() {
-        tracing::debug!(
-            target: "sdk_runtime",
-            operation = f.operation, url = f.url, attempt = f.attempt, duration_ms = f.duration_ms,
-            delay_ms = f.delay_ms, status = f.status, request_id = f.request_id,
-            idempotency_key = f.idempotency_key, error = f.error,
-            "retrying"
-        );
-    } else if retryable || f.error.is_some() {
-        tracing::warn!(
-            target: "sdk_runtime",
-            operation = f.operation, url = f.url, attempt = f.attempt, duration_ms = f.duration_ms,
-            status = f.status, request_id = f.request_id, idempotency_key = f.idempotency_key,
-            error = f.error,
-            "request failed"
-        );
-    } else {
-        tracing::debug!(
-            target: "sdk_runtime",
-            operation = f.operation, url = f.url, attempt = f.attempt, duration_ms = f.duration_ms,
-            status = f.status, request_id = f.request_id, idempotency_key = f.idempotency_key,
-            "request failed"
-        );
-    }
-}
-
-/// The fields every event carries.
-struct Fields<'a> {
-    operation: &'static str,
-    url: &'a str,
-    attempt: u32,
-    duration_ms: u64,
-    delay_ms: Option<u64>,
-    status: Option<u16>,
-    request_id: Option<&'a str>,
-    idempotency_key: Option<&'a str>,
-    error: Option<&'a str>,
-}
-
-fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
-
-fn body_preview(inner: &ClientRef, body: &Body, limit: usize) -> Option<String> {
-    match body {
-        Body::Empty => None,
-        Body::Buffered(bytes, _) => Some(inner.redactor.body(bytes, limit)),
-        Body::Multipart(parts) => {
-            let names: Vec<String> = parts
-                .iter()
-                .map(|p| format!("{} ({} bytes)", p.name, p.data.len()))
-                .collect();
-            Some(format!("<multipart: {}>", names.join(", ")))
-        }
-        Body::Stream(..) => Some("<stream>".to_owned()),
-    }
-}
-
-/// `error: source: source…`, for log lines that have no other way to show causes.
-fn error_chain(error: &Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

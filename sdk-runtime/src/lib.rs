@@ -59,6 +59,7 @@
 
 pub use sdk_macros::generate_client;
 
+mod attempt_log;
 mod auth;
 pub mod backoff;
 pub mod batch;

@@ -24,6 +24,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 
@@ -350,6 +351,63 @@ impl Body {
     }
 }
 
+impl Body {
+    /// Puts this body on one attempt's `request`: the bytes are shared, not
+    /// copied, and only a stream is taken (a second attempt then fails).
+    /// The content type is appended to the request's headers.
+    pub(crate) fn attach(
+        &mut self,
+        mut request: reqwest::Request,
+        http: &reqwest::Client,
+    ) -> Result<reqwest::Request, Error> {
+        match self {
+            Body::Empty => {}
+            Body::Buffered(bytes, content_type) => {
+                let headers = request.headers_mut();
+                headers.append(CONTENT_TYPE, content_type.clone());
+                *request.body_mut() = Some(bytes.clone().into());
+            }
+            Body::Multipart(parts) => {
+                let form = multipart_form(parts)?;
+                // reqwest writes the boundary into the content type.
+                request = reqwest::RequestBuilder::from_parts(http.clone(), request)
+                    .multipart(form)
+                    .build()
+                    .map_err(|e| {
+                        error::builder("could not attach the multipart body")
+                            .with_source(e.without_url())
+                    })?;
+            }
+            Body::Stream(stream, content_type) => {
+                let Some(stream) = stream.take() else {
+                    return Err(error::builder("a streaming body can be sent only once"));
+                };
+                let headers = request.headers_mut();
+                headers.append(CONTENT_TYPE, content_type.clone());
+                *request.body_mut() = Some(stream);
+            }
+        }
+        Ok(request)
+    }
+}
+
+fn multipart_form(parts: &[Part]) -> Result<reqwest::multipart::Form, Error> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        let mut p = reqwest::multipart::Part::stream(part.data.clone());
+        if part.file {
+            p = p
+                .file_name(part.name.clone())
+                .mime_str("application/octet-stream")
+                .map_err(|e| {
+                    error::builder("invalid multipart content type").with_source(e.without_url())
+                })?;
+        }
+        form = form.part(part.name.clone(), p);
+    }
+    Ok(form)
+}
+
 impl fmt::Debug for Body {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -396,6 +454,15 @@ impl Request {
     }
 
     fn content_type(&mut self, content_type: &'static str) -> Option<HeaderValue> {
+        // Visible ASCII (every real content type) is exactly what
+        // `from_static` accepts: the value then borrows the string, so
+        // neither this call nor each attempt's clone allocates.
+        if content_type
+            .bytes()
+            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+        {
+            return Some(HeaderValue::from_static(content_type));
+        }
         match HeaderValue::from_str(content_type) {
             Ok(v) => Some(v),
             Err(_) => {

@@ -1,6 +1,6 @@
 //! `trello.com.json`: API key and token both as security schemes in the query *and* as
-//! required query parameters, slash-containing property names, success responses without
-//! content.
+//! required query parameters (the generator leaves such parameters to the credentials),
+//! slash-containing property names, success responses without content.
 
 use serde_json::json;
 
@@ -25,27 +25,26 @@ async fn calls(run: &mut Run<'_>) -> Result<(), BoxError> {
         .base_url(run.url())
         .api_key(TOKEN)
         .build()?;
-    let (key, token) = ("trello-key", "trello-token");
     // Lists.
     run.call(
         "getBoardsCardsByIdBoard",
         client
             .board()
-            .get_boards_cards_by_id_board("5a1b2c3d", key, token)
+            .get_boards_cards_by_id_board("5a1b2c3d")
             .await,
     );
     run.call(
         "getBoardsListsByIdBoard",
         client
             .board()
-            .get_boards_lists_by_id_board("5a1b2c3d", key, token)
+            .get_boards_lists_by_id_board("5a1b2c3d")
             .await,
     );
     run.call(
         "getMembersBoardsByIdMember",
         client
             .member()
-            .get_members_boards_by_id_member("me", key, token)
+            .get_members_boards_by_id_member("me")
             .await,
     );
     // Gets.
@@ -53,16 +52,16 @@ async fn calls(run: &mut Run<'_>) -> Result<(), BoxError> {
         "getBoardsByIdBoard",
         client
             .board()
-            .get_boards_by_id_board("5a1b2c3d", key, token)
+            .get_boards_by_id_board("5a1b2c3d")
             .await,
     );
     run.call(
         "getCardsByIdCard",
-        client.card().get_cards_by_id_card("c1", key, token).await,
+        client.card().get_cards_by_id_card("c1").await,
     );
     run.call(
         "getListsByIdList",
-        client.list().get_lists_by_id_list("l1", key, token).await,
+        client.list().get_lists_by_id_list("l1").await,
     );
     // Creates.
     let board: api::types::Boards = serde_json::from_value(json!({
@@ -73,16 +72,16 @@ async fn calls(run: &mut Run<'_>) -> Result<(), BoxError> {
     }))?;
     run.call(
         "addBoards",
-        client.board().add_boards(key, token, &board).await,
+        client.board().add_boards(&board).await,
     );
     let card: api::types::Cards = serde_json::from_value(json!({
         "name": "Write the tests",
         "idList": "l1",
         "due": "2024-06-01",
     }))?;
-    run.call("addCards", client.card().add_cards(key, token, &card).await);
+    run.call("addCards", client.card().add_cards(&card).await);
     let list: api::types::Lists =
         serde_json::from_value(json!({"name": "Doing", "idBoard": "5a1b2c3d"}))?;
-    run.call("addLists", client.list().add_lists(key, token, &list).await);
+    run.call("addLists", client.list().add_lists(&list).await);
     Ok(())
 }

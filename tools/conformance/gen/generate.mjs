@@ -192,7 +192,26 @@ function intEdge(s, side) {
 
 const RECURSION = 1;
 const MAX_DEPTH = 7;
+/// Inlined schemas larger than this (in schema nodes) are inlined again with a lower depth
+/// limit, so that one instance of a huge document stays small enough to generate quickly.
+const MAX_NODES = 4000;
 const CUT = null;
+
+const TOO_BIG = new Error("inlined schema too big");
+let nodes = 0;
+let depthLimit = MAX_DEPTH;
+
+/// `node` with its `$ref`s inlined, or CUT.
+function inlined(node, pointer) {
+  for (depthLimit = MAX_DEPTH; ; depthLimit--) {
+    nodes = 0;
+    try {
+      return inline(node, [pointer], 0);
+    } catch (e) {
+      if (e !== TOO_BIG) throw e;
+    }
+  }
+}
 
 function inline(node, stack, depth) {
   if (node === null || typeof node !== "object" || Array.isArray(node)) return node;
@@ -205,7 +224,8 @@ function inline(node, stack, depth) {
   const composite = ["properties", "items", "allOf", "anyOf", "oneOf", "additionalProperties"].some(
     (k) => node[k] && typeof node[k] === "object",
   );
-  if (composite && depth > MAX_DEPTH) return CUT;
+  if (composite && depth > depthLimit) return CUT;
+  if (++nodes > MAX_NODES && depthLimit > 1) throw TOO_BIG;
   const out = { ...node };
   const required = new Set(Array.isArray(out.required) ? out.required : []);
   if (out.properties && typeof out.properties === "object") {
@@ -243,8 +263,8 @@ const variantCache = new Map();
 function variantOf(pointer, name) {
   const key = `${name} ${pointer}`;
   if (!variantCache.has(key)) {
-    const inlined = inline(get(base, pointer), [pointer], 0);
-    const schema = inlined === CUT || name === "base" ? inlined : mapSchema(structuredClone(inlined), VARIANTS[name]);
+    const tree = inlined(get(base, pointer), pointer);
+    const schema = tree === CUT || name === "base" ? tree : mapSchema(structuredClone(tree), VARIANTS[name]);
     variantCache.set(key, schema);
   }
   return variantCache.get(key);
@@ -324,8 +344,8 @@ for (const { pointer } of list) {
   schemas.push({ pointer, ...instancesOf(pointer) });
 }
 
-// Validation needs the converted document only where schemas live.
-const root = { components: validation.components || {}, paths: validation.paths || {}, webhooks: validation.webhooks };
+// The whole document, so that every pointer the table names resolves.
+const root = validation;
 const out = {
   document: docPath,
   dialect: is31 ? "draft2020-12" : "draft4",
