@@ -26,7 +26,7 @@ use proc_macro::TokenStream;
 
 /// Generates a typed async client from an OpenAPI document.
 ///
-/// ```ignore
+/// ```text
 /// mod petstore {
 ///     sdk_runtime::generate_client!("spec/petstore.yaml");
 /// }

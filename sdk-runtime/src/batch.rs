@@ -35,7 +35,10 @@
 //!
 //! # Example
 //!
-//! ```ignore
+//! ```no_run
+//! # mod api { sdk_runtime::generate_client!("../spec/api.yaml"); }
+//! # use api::types::{NewUser, User};
+//! # async fn run(client: api::Client) {
 //! use sdk_runtime::batch::BatchOptions;
 //!
 //! let users = (0..1_050).map(|i| NewUser { email: format!("u{i}@example.com"), name: "U".into() });
@@ -46,6 +49,7 @@
 //!     eprintln!("items {:?}: {error}", chunk.items()); // … (request id req_…)
 //! }
 //! let created: Vec<&User> = result.entries().collect(); // input order
+//! # }
 //! ```
 
 use std::fmt;

@@ -23,14 +23,16 @@
 //!
 //! # Example
 //!
-//! ```ignore
-//! sdk_runtime::generate_client!("petstore.yaml");
+//! ```no_run
+//! mod petstore {
+//!     sdk_runtime::generate_client!("../spec/petstore.yaml");
+//! }
 //!
 //! # async fn run() -> sdk_runtime::Result<()> {
-//! let client = Client::builder()
+//! let client = petstore::Client::builder()
 //!     .from_env() // SWAGGER_PETSTORE_API_KEY, SWAGGER_PETSTORE_BASE_URL, …
 //!     .build()?;
-//! let pet = client.get_pet_by_id(1).await?;
+//! let pet = client.pets().show_pet_by_id("1").await?;
 //! println!("{} (request id {:?})", pet.name, pet.request_id());
 //! # Ok(()) }
 //! ```

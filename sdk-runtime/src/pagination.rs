@@ -9,16 +9,19 @@
 //!   those pages; [`Items::request_id`] names the response the latest item
 //!   came from.
 //!
-//! ```ignore
+//! ```no_run
+//! # mod api { sdk_runtime::generate_client!("../spec/api.yaml"); }
+//! # use api::types::User;
+//! # async fn run(client: api::Client) -> sdk_runtime::Result<()> {
 //! use futures::TryStreamExt;
 //!
-//! let users: Vec<User> = client.users().list().status("active").items().try_collect().await?;
+//! let users: Vec<User> = client.users().list_users().items().try_collect().await?;
 //!
-//! let mut pages = client.users().list().pages();
-//! while let Some(page) = pages.next().await {
-//!     let page = page?;
+//! let mut pages = client.users().list_users().limit(50).pages();
+//! while let Some(page) = pages.try_next().await? {
 //!     println!("{} users (request id {:?})", page.data.len(), page.request_id());
 //! }
+//! # Ok(()) }
 //! ```
 //!
 //! # How the next page is found

@@ -11,7 +11,7 @@
 //! decoder does, because `serde_json::from_value` takes different paths for numbers and
 //! untagged enums. Without the option nothing is emitted.
 //!
-//! ```ignore
+//! ```text
 //! #[doc(hidden)]
 //! pub mod __schema_table {
 //!     pub type RoundTrip = fn(&Value) -> Result<Value, String>;
