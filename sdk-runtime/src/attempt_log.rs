@@ -19,7 +19,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use http::{HeaderMap, HeaderValue, Method};
+use http::{HeaderMap, Method};
 
 use crate::client::ClientRef;
 use crate::error::Error;
@@ -74,7 +74,7 @@ pub(crate) struct Attempt<'a> {
     pub(crate) operation: &'static str,
     pub(crate) target: &'a Target<'a>,
     /// The key as sent, from whichever source set it.
-    pub(crate) idempotency_key: Option<&'a HeaderValue>,
+    pub(crate) idempotency_key: Option<&'a str>,
     pub(crate) number: u32,
     pub(crate) elapsed: Duration,
     /// The wait before the next attempt, when there is one.
@@ -113,14 +113,14 @@ pub(crate) fn record(inner: &ClientRef, attempt: &Attempt<'_>) {
             target: "sdk_runtime",
             operation = a.operation, url = a.target.shown(), attempt = a.number,
             duration_ms = millis(a.elapsed), delay_ms = a.delay.map(millis), status,
-            request_id, idempotency_key = key(a), error = error.map(error_chain),
+            request_id, idempotency_key = a.idempotency_key, error = error.map(error_chain),
             "retrying"
         );
     } else if a.retryable || error.is_some() {
         tracing::warn!(
             target: "sdk_runtime",
             operation = a.operation, url = a.target.shown(), attempt = a.number,
-            duration_ms = millis(a.elapsed), status, request_id, idempotency_key = key(a),
+            duration_ms = millis(a.elapsed), status, request_id, idempotency_key = a.idempotency_key,
             error = error.map(error_chain),
             "request failed"
         );
@@ -128,7 +128,7 @@ pub(crate) fn record(inner: &ClientRef, attempt: &Attempt<'_>) {
         tracing::debug!(
             target: "sdk_runtime",
             operation = a.operation, url = a.target.shown(), attempt = a.number,
-            duration_ms = millis(a.elapsed), status, request_id, idempotency_key = key(a),
+            duration_ms = millis(a.elapsed), status, request_id, idempotency_key = a.idempotency_key,
             "request failed"
         );
     }
@@ -147,7 +147,7 @@ fn record_debug(inner: &ClientRef, a: &Attempt<'_>) {
         target: "sdk_runtime",
         operation = a.operation, url = a.target.shown(), attempt = a.number,
         duration_ms = millis(a.elapsed), delay_ms = a.delay.map(millis), status, request_id,
-        idempotency_key = key(a), error = a.outcome.err().map(error_chain),
+        idempotency_key = a.idempotency_key, error = a.outcome.err().map(error_chain),
         request_headers = a.request_headers, request_body = request_body.as_deref(),
         response_headers = response_headers.as_deref(), response_body = response_body.as_deref(),
         "http attempt"
@@ -160,10 +160,6 @@ fn head<'a>(a: &Attempt<'a>) -> (Option<u16>, Option<&'a str>) {
         Ok(r) => (Some(r.status.as_u16()), r.request_id.as_deref()),
         Err(e) => (e.status().map(|s| s.as_u16()), e.request_id()),
     }
-}
-
-fn key<'a>(a: &Attempt<'a>) -> Option<&'a str> {
-    a.idempotency_key.and_then(|v| v.to_str().ok())
 }
 
 fn millis(d: Duration) -> u64 {

@@ -19,6 +19,13 @@
 //! them, each scheme alone is tried, since such documents usually forgot the
 //! top-level `security` rather than meaning "no auth".
 //!
+//! What each scheme sends (`Bearer …`, `Basic …`, the key in its header,
+//! query parameter or cookie) is rendered once per set of credentials, when
+//! the client is built or [`set_credentials`](crate::Client::set_credentials)
+//! runs, so an attempt only chooses and clones; credentials from a
+//! [`CredentialsProvider`] are rendered on every attempt, since each call may
+//! return new ones.
+//!
 //! Header credentials are marked sensitive (`HeaderValue::set_sensitive`), so
 //! HTTP/2 does not index them. No `Debug` impl here prints a secret.
 //!
@@ -282,7 +289,11 @@ impl Prepared {
             .iter()
             .map(|scheme| render(&scheme.kind, &credentials))
             .collect();
-        let fallback = match (&credentials.bearer, &credentials.api_key, &credentials.basic) {
+        let fallback = match (
+            &credentials.bearer,
+            &credentials.api_key,
+            &credentials.basic,
+        ) {
             (Some(token), _, _) | (None, Some(token), _) => Some(bearer(token)),
             (None, None, Some((user, password))) => Some(basic(user, password)),
             (None, None, None) => None,
@@ -319,6 +330,12 @@ impl Prepared {
                 headers.insert(name.clone(), value.clone());
             }
             Credential::Query(name, value) => {
+                // Some documents (Trello's) also declare the key as an ordinary
+                // query parameter; the value passed for it wins, so the key is
+                // never sent twice. (`url` is unchanged until the end.)
+                if url.query_pairs().any(|(declared, _)| declared == *name) {
+                    return;
+                }
                 let query = query.get_or_insert_with(|| url.query().unwrap_or_default().to_owned());
                 if !query.is_empty() {
                     query.push('&');

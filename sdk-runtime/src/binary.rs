@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize, Serializer};
 /// The content of a `format: binary` field (a file in a multipart upload).
 ///
 /// In a multipart body it is sent as a file part; in JSON, where binary content has no
-/// standard form, it is read from a string (its UTF-8 bytes) or an array of bytes.
+/// standard form, it is read from a string (its UTF-8 bytes) or an array of bytes, and
+/// written as a string when it is UTF-8, else as an array of bytes.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Binary(pub Vec<u8>);
 
@@ -49,8 +50,14 @@ impl fmt::Debug for Binary {
 }
 
 impl Serialize for Binary {
+    /// UTF-8 content is written as a string, which is what a `type: string` schema
+    /// requires in JSON and what [`Deserialize`] reads back; other bytes as a byte
+    /// sequence (a multipart file part takes either form).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(&self.0)
+        match std::str::from_utf8(&self.0) {
+            Ok(text) => serializer.serialize_str(text),
+            Err(_) => serializer.serialize_bytes(&self.0),
+        }
     }
 }
 
@@ -90,9 +97,10 @@ mod tests {
         assert_eq!(b.as_bytes(), b"hi");
         let b: Binary = serde_json::from_str("[1,2]").unwrap();
         assert_eq!(b.as_bytes(), &[1, 2]);
+        assert_eq!(serde_json::to_string(&Binary::from("hi")).unwrap(), "\"hi\"");
         assert_eq!(
-            serde_json::to_string(&Binary::new(vec![1u8])).unwrap(),
-            "[1]"
+            serde_json::to_string(&Binary::new(vec![0xffu8])).unwrap(),
+            "[255]"
         );
         assert_eq!(format!("{:?}", Binary::from("secret")), "Binary(6 bytes)");
     }

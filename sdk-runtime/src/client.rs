@@ -258,10 +258,7 @@ mod tests {
             "",
         ];
         for base in bases {
-            let client = crate::Client::builder(&API)
-                .base_url(base)
-                .build()
-                .unwrap();
+            let client = crate::Client::builder(&API).base_url(base).build().unwrap();
             for path in paths {
                 for query in [&[][..], &["a=1".to_owned(), "b=%20".to_owned()][..]] {
                     let fast = client.inner.url(path, query).ok();

@@ -40,8 +40,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use http::header::USER_AGENT;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use http::header::{Entry, USER_AGENT};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use tokio::time::Instant;
 
 use crate::attempt_log::{self, Attempt, Target};
@@ -79,7 +79,23 @@ pub(crate) async fn execute_raw(client: &Client, mut request: Request) -> Result
     loop {
         attempt += 1;
         let started = Instant::now();
-        let sent = send(inner, &mut call, &mut request).await;
+        // The attempt is awaited here, not in a helper `async fn`: a nested
+        // future is built and then moved into its parent's state, so each
+        // level would copy a large state machine on every call.
+        let sent = match begin(inner, &mut call, &mut request) {
+            Begin::Send(http_request, ready) => {
+                let mut head = None;
+                let receiving = receive(inner, http_request, &mut head);
+                // `None` (a timeout too large to add to now) means no deadline.
+                let received = match Instant::now().checked_add(call.timeout) {
+                    Some(deadline) => tokio::time::timeout_at(deadline, receiving).await.ok(),
+                    None => Some(receiving.await),
+                };
+                let timed_out = || Err(timed_out(call.timeout, &head));
+                ready.finish(received.unwrap_or_else(timed_out))
+            }
+            Begin::Done(sent) => sent,
+        };
         let elapsed = started.elapsed();
         let failure = failure(&sent.result);
         let retryable = failure
@@ -94,7 +110,7 @@ pub(crate) async fn execute_raw(client: &Client, mut request: Request) -> Result
             &Attempt {
                 operation: request.op.id,
                 target: &call.target,
-                idempotency_key: call.idempotency_key.as_ref(),
+                idempotency_key: call.idempotency_key(),
                 number: attempt,
                 elapsed,
                 delay,
@@ -181,11 +197,22 @@ struct Call<'a> {
     first_headers: Option<HeaderMap>,
     /// The idempotency key this call adds (the caller's or a generated one),
     /// put on every rebuilt header map.
-    added_key: Option<HeaderValue>,
-    /// The key as sent, whichever source set it, for events.
-    idempotency_key: Option<HeaderValue>,
+    added_key: Option<IdempotencyKey>,
+    /// The key a header parameter (or a call-option header) set, for events.
+    header_key: Option<HeaderValue>,
     policy: RetryPolicy,
     timeout: Duration,
+}
+
+impl Call<'_> {
+    /// The key as sent, whichever source set it.
+    fn idempotency_key(&self) -> Option<&str> {
+        match (&self.added_key, &self.header_key) {
+            (Some(key), _) => Some(key.as_str()),
+            (None, Some(value)) => value.to_str().ok(),
+            (None, None) => None,
+        }
+    }
 }
 
 /// A response read in full within one attempt.
@@ -240,23 +267,19 @@ fn prepare<'a>(inner: &'a ClientRef, request: &mut Request) -> Result<Call<'a>> 
         Ok(headers) => headers,
         Err(e) => return Err(with_url(e, target)),
     };
-    let added_key = match idempotency_key(inner, request, target.method(), &headers) {
-        Ok(key) => key,
+    let (added_key, header_key) = match idempotency_key(inner, request, &mut headers) {
+        Ok(keys) => keys,
         Err(e) => return Err(with_url(e, target)),
     };
-    let name = &inner.idempotency_header;
-    if let Some(key) = &added_key {
-        headers.insert(name.clone(), key.clone());
-    }
     let mut policy = inner.retry.clone();
     if let Some(n) = request.options.max_retries {
         policy = policy.with_max_retries(n);
     }
     Ok(Call {
         target,
-        idempotency_key: headers.get(name).cloned(),
         first_headers: Some(headers),
         added_key,
+        header_key,
         policy,
         timeout: request.options.timeout.unwrap_or(inner.timeout),
     })
@@ -265,10 +288,19 @@ fn prepare<'a>(inner: &'a ClientRef, request: &mut Request) -> Result<Call<'a>> 
 /// Default headers, then the user agent, parameter headers and call-option
 /// headers, each replacing earlier values of the same name.
 fn headers(inner: &ClientRef, request: &Request) -> Result<HeaderMap> {
-    let mut headers = inner.default_headers.clone();
-    headers
-        .entry(USER_AGENT)
-        .or_insert_with(|| inner.user_agent.clone());
+    let mut headers = if inner.default_headers.is_empty() {
+        // Room for the user agent, an idempotency key, a credential and the
+        // content type, allocated once.
+        let mut headers = HeaderMap::with_capacity(4);
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        headers
+    } else {
+        let mut headers = inner.default_headers.clone();
+        headers
+            .entry(USER_AGENT)
+            .or_insert_with(|| inner.user_agent.clone());
+        headers
+    };
     replace_all(&mut headers, &request.headers);
     if request.options.headers.is_empty() {
         return Ok(headers);
@@ -297,39 +329,81 @@ fn replace_all(target: &mut HeaderMap, source: &HeaderMap) {
     }
 }
 
-/// Mints the key once per call: the caller's key wins, then a key already set
-/// as a header parameter, then a generated one for unsafe methods. Returns
-/// the key to add, if any.
+/// Mints the key once per call and puts it in `headers`: the caller's key
+/// wins, then a key already set as a header parameter, then a generated one
+/// for unsafe methods. Returns the key added, or the one found.
 fn idempotency_key(
     inner: &ClientRef,
     request: &Request,
-    method: &Method,
-    headers: &HeaderMap,
-) -> Result<Option<HeaderValue>> {
-    let key = match &request.options.idempotency_key {
-        Some(key) => Some(IdempotencyKey::new(key.as_str()).map_err(|e| {
-            error::builder("invalid idempotency key in call options").with_source(e)
-        })?),
-        None if headers.contains_key(&inner.idempotency_header)
-            || !idempotency::needs_key(method) =>
-        {
-            None
+    headers: &mut HeaderMap,
+) -> Result<(Option<IdempotencyKey>, Option<HeaderValue>)> {
+    // One lookup of the header serves every case.
+    let entry = headers.entry(inner.idempotency_header.clone());
+    let key = match (&request.options.idempotency_key, entry) {
+        (Some(key), entry) => {
+            let key = IdempotencyKey::new(key.as_str()).map_err(|e| {
+                error::builder("invalid idempotency key in call options").with_source(e)
+            })?;
+            match entry {
+                Entry::Occupied(mut e) => {
+                    e.insert(key.header_value());
+                }
+                Entry::Vacant(e) => {
+                    e.insert(key.header_value());
+                }
+            }
+            key
         }
-        None => Some(IdempotencyKey::generate()),
+        (None, Entry::Occupied(e)) => return Ok((None, Some(e.get().clone()))),
+        (None, Entry::Vacant(_)) if !idempotency::needs_key(&request.op.method) => {
+            return Ok((None, None));
+        }
+        (None, Entry::Vacant(e)) => {
+            let key = IdempotencyKey::generate();
+            e.insert(key.header_value());
+            key
+        }
     };
-    Ok(key.map(|key| key.header_value()))
+    Ok((Some(key), None))
 }
 
-/// One attempt: credentials, send, read, all within the timeout.
-async fn send(inner: &ClientRef, call: &mut Call<'_>, request: &mut Request) -> Sent {
+/// How an attempt starts: a request to send, or an outcome already known.
+enum Begin {
+    Send(reqwest::Request, Ready),
+    /// Answered by the cache, or failed before sending.
+    Done(Sent),
+}
+
+/// What an attempt keeps while its request is on the wire.
+struct Ready {
+    /// The cache's bookkeeping for this request, when a cache is configured.
+    pending: Option<cache::Pending>,
+    request_headers: Option<String>,
+}
+
+impl Ready {
+    fn finish(self, result: Result<Received, AttemptError>) -> Sent {
+        Sent {
+            result: match self.pending {
+                Some(pending) => result.map(|received| pending.finish(received)),
+                None => result,
+            },
+            request_headers: self.request_headers,
+        }
+    }
+}
+
+/// Starts one attempt: credentials, the response cache, the request.
+fn begin(inner: &ClientRef, call: &mut Call<'_>, request: &mut Request) -> Begin {
+    let failed = |error: Error| {
+        Begin::Done(Sent {
+            result: Err(error.into()),
+            request_headers: None,
+        })
+    };
     let (url, mut headers) = match authenticate(inner, call, request) {
         Ok(prepared) => prepared,
-        Err(error) => {
-            return Sent {
-                result: Err(error.into()),
-                request_headers: None,
-            };
-        }
+        Err(error) => return failed(error),
     };
     // The response cache (opt-in) may answer on its own or add validators.
     let mut pending = None;
@@ -337,10 +411,10 @@ async fn send(inner: &ClientRef, call: &mut Call<'_>, request: &mut Request) -> 
         let (op, method, shown) = (request.op.id, call.target.method(), call.target.shown());
         match cache::lookup(inner, op, method, &url, &mut headers, shown) {
             cache::Lookup::Hit(received) => {
-                return Sent {
+                return Begin::Done(Sent {
                     result: Ok(received),
                     request_headers: None,
-                };
+                });
             }
             cache::Lookup::Pending(p) => pending = Some(p),
         }
@@ -349,16 +423,18 @@ async fn send(inner: &ClientRef, call: &mut Call<'_>, request: &mut Request) -> 
     let mut http_request = reqwest::Request::new(call.target.method().clone(), url);
     // Moved, not merged: the map was built for this attempt.
     *http_request.headers_mut() = headers;
-    let result = match request.body.attach(http_request, &inner.http) {
-        Ok(http_request) => exchange(inner, http_request, call.timeout).await,
-        Err(error) => Err(error.into()),
-    };
-    Sent {
-        result: match pending {
-            Some(pending) => result.map(|received| pending.finish(received)),
-            None => result,
-        },
-        request_headers,
+    match request.body.attach(http_request, &inner.http) {
+        Ok(http_request) => Begin::Send(
+            http_request,
+            Ready {
+                pending,
+                request_headers,
+            },
+        ),
+        Err(error) => Begin::Done(Sent {
+            result: Err(error.into()),
+            request_headers,
+        }),
     }
 }
 
@@ -374,7 +450,7 @@ fn authenticate(
         None => {
             let mut headers = headers(inner, request)?;
             if let Some(key) = &call.added_key {
-                headers.insert(inner.idempotency_header.clone(), key.clone());
+                headers.insert(inner.idempotency_header.clone(), key.header_value());
             }
             headers
         }
@@ -391,35 +467,22 @@ const PRESIZE_LIMIT: usize = 1024 * 1024;
 /// The status and request ID of a response whose head has arrived.
 type Head = Option<(StatusCode, Option<String>)>;
 
-/// Sends and reads the whole body, stopping at the size cap, all before one
-/// deadline: a single timer, armed once per attempt, whether the time goes to
-/// connecting, waiting for the head or reading a slow body. A body that
-/// stalls after the head arrived times out with the status and request ID of
+/// The error of an attempt that did not complete within `timeout`; a body
+/// that stalled after the head arrived keeps the status and request ID of
 /// that head, so the caller can still quote them.
-async fn exchange(
-    inner: &ClientRef,
-    request: reqwest::Request,
-    timeout: Duration,
-) -> Result<Received, AttemptError> {
-    let mut head: Head = None;
-    let receiving = receive(inner, request, &mut head);
-    // `None` (a timeout too large to add to now) means no deadline at all.
-    let received = match Instant::now().checked_add(timeout) {
-        Some(deadline) => tokio::time::timeout_at(deadline, receiving).await.ok(),
-        None => Some(receiving.await),
+fn timed_out(timeout: Duration, head: &Head) -> AttemptError {
+    let error = AttemptError {
+        error: Error::new(Kind::Timeout)
+            .with_message(format!("no complete response within {timeout:?}")),
+        failure: FailureClass::Timeout,
     };
-    received.unwrap_or_else(|| {
-        let timed_out = AttemptError {
-            error: Error::new(Kind::Timeout)
-                .with_message(format!("no complete response within {timeout:?}")),
-            failure: FailureClass::Timeout,
-        };
-        Err(with_head(timed_out, &head))
-    })
+    with_head(error, head)
 }
 
-/// The untimed part of [`exchange`]; records the head in `head` as soon as
-/// it arrives.
+/// Sends and reads the whole body, stopping at the size cap; records the
+/// head in `head` as soon as it arrives. The caller runs it before one
+/// deadline: a single timer, armed once per attempt, whether the time goes
+/// to connecting, waiting for the head or reading a slow body.
 async fn receive(
     inner: &ClientRef,
     request: reqwest::Request,

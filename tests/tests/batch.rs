@@ -48,6 +48,17 @@ fn users(n: usize) -> Vec<api::types::NewUser> {
         .collect()
 }
 
+/// The emails of `users`, in input order: what the server should end up storing.
+fn emails_of(users: &[api::types::NewUser]) -> Vec<String> {
+    users.iter().map(|u| u.email.clone()).collect()
+}
+
+/// Requests 1-3 pass (a scripted zero-length "slow") and request 4 meets `fault`: with one chunk
+/// in flight at a time, that is chunk index 3.
+fn fault_on_fourth_request(fault: FaultKind) -> FaultConfig {
+    FaultConfig::default().script([FaultKind::Slow, FaultKind::Slow, FaultKind::Slow, fault])
+}
+
 fn batch_requests(server: &ExampleServer) -> Vec<SeenRequest> {
     server
         .state()
@@ -80,7 +91,7 @@ fn assert_stored_exactly_once(server: &ExampleServer, expected: &[String]) {
 async fn splits_into_chunks_of_at_most_max_items_and_keeps_input_order() -> TestResult {
     let (server, client) = start(FaultConfig::default()).await?;
     let input = users(1_050);
-    let emails: Vec<String> = input.iter().map(|u| u.email.clone()).collect();
+    let emails = emails_of(&input);
 
     let result = client
         .users()
@@ -134,17 +145,10 @@ async fn splits_into_chunks_of_at_most_max_items_and_keeps_input_order() -> Test
 
 #[tokio::test]
 async fn a_503_on_chunk_4_is_retried_with_the_same_key_and_stores_nothing_twice() -> TestResult {
-    // Requests 1-3 pass (a scripted zero-length "slow"), request 4 answers 503. With one chunk
-    // in flight at a time, request 4 is chunk index 3.
-    let script = [
-        FaultKind::Slow,
-        FaultKind::Slow,
-        FaultKind::Slow,
-        FaultKind::Unavailable,
-    ];
-    let (server, client) = start(FaultConfig::default().script(script)).await?;
+    let faults = fault_on_fourth_request(FaultKind::Unavailable);
+    let (server, client) = start(faults).await?;
     let input = users(1_050);
-    let emails: Vec<String> = input.iter().map(|u| u.email.clone()).collect();
+    let emails = emails_of(&input);
     let options = BatchOptions::new()
         .concurrency(1)
         .idempotency_key("import-7");
@@ -175,15 +179,10 @@ async fn a_503_on_chunk_4_is_retried_with_the_same_key_and_stores_nothing_twice(
 async fn a_chunk_stored_but_unanswered_is_replayed_by_key_not_created_again() -> TestResult {
     // The server stores chunk index 3 and then drops the connection: only the key stops the
     // retry from creating those 100 users a second time.
-    let script = [
-        FaultKind::Slow,
-        FaultKind::Slow,
-        FaultKind::Slow,
-        FaultKind::DropAfterCommit,
-    ];
-    let (server, client) = start(FaultConfig::default().script(script)).await?;
+    let faults = fault_on_fourth_request(FaultKind::DropAfterCommit);
+    let (server, client) = start(faults).await?;
     let input = users(1_050);
-    let emails: Vec<String> = input.iter().map(|u| u.email.clone()).collect();
+    let emails = emails_of(&input);
 
     let result = client
         .users()
@@ -208,7 +207,7 @@ async fn a_422_on_chunk_6_fails_exactly_its_items_and_the_others_succeed() -> Te
     let (server, client) = start(FaultConfig::default()).await?;
     let mut input = users(1_050);
     input[517].name = "  ".to_owned(); // chunk index 5 holds items 500..600
-    let emails: Vec<String> = input.iter().map(|u| u.email.clone()).collect();
+    let emails = emails_of(&input);
 
     let result = client
         .users()

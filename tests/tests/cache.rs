@@ -26,11 +26,7 @@ async fn start(
     cache_control: Option<&str>,
 ) -> Result<(PagingServer, ResponseCache, api::Client), Box<dyn std::error::Error + Send + Sync>> {
     let server = PagingServer::start(10).await?;
-    *server
-        .state
-        .cache_control
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner) = cache_control.map(str::to_owned);
+    set_cache_control(&server, cache_control);
     let cache = ResponseCache::new(100);
     let client = api::Client::builder()
         .base_url(server.url())
@@ -38,6 +34,26 @@ async fn start(
         .cache(cache.clone())
         .build()?;
     Ok((server, cache, client))
+}
+
+/// Sets the `Cache-Control` the server sends from now on (`None`: no header).
+fn set_cache_control(server: &PagingServer, value: Option<&str>) {
+    *server
+        .state
+        .cache_control
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner) = value.map(str::to_owned);
+}
+
+/// `PUT /items/a`: an unsafe request to the cached path, which also bumps the item's version.
+async fn put_item_a(client: &api::Client) -> TestResult {
+    let item = api::types::Item {
+        id: "a".into(),
+        n: 0,
+        tag: None,
+    };
+    client.put_item("a", &item).await?;
+    Ok(())
 }
 
 /// The DEBUG events of the whole test binary, as text. A global subscriber, because
@@ -122,11 +138,7 @@ async fn the_second_get_revalidates_and_a_304_returns_the_same_body() -> TestRes
     );
     assert_eq!((cache.stats().misses, cache.stats().revalidated), (1, 1));
     // A `304` carrying a lifetime makes the entry fresh: the next GET sends nothing.
-    *server
-        .state
-        .cache_control
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner) = Some("max-age=3600".into());
+    set_cache_control(&server, Some("max-age=3600"));
     client.get_item("a").await?;
     client.get_item("a").await?;
     assert_eq!(server.state.requests(), 3);
@@ -135,16 +147,7 @@ async fn the_second_get_revalidates_and_a_304_returns_the_same_body() -> TestRes
         ["miss", "revalidated", "revalidated", "hit"]
     );
     // A change on the server is seen: the validator no longer matches.
-    client
-        .put_item(
-            "a",
-            &api::types::Item {
-                id: "a".into(),
-                n: 0,
-                tag: None,
-            },
-        )
-        .await?;
+    put_item_a(&client).await?;
     let third = client.get_item("a").await?;
     assert_eq!(third.n, 2, "version 2 after the PUT");
     assert_eq!(
@@ -168,16 +171,7 @@ async fn fresh_entries_are_served_without_a_request() -> TestResult {
     );
     assert_eq!(cache.stats().hits, 1);
     // An unsafe request to the same path invalidates the entry.
-    client
-        .put_item(
-            "a",
-            &api::types::Item {
-                id: "a".into(),
-                n: 0,
-                tag: None,
-            },
-        )
-        .await?;
+    put_item_a(&client).await?;
     assert!(cache.is_empty());
     assert_eq!(client.get_item("a").await?.n, 2);
     assert_eq!(server.state.requests(), 3);
@@ -259,11 +253,7 @@ async fn different_credentials_never_share_an_entry() -> TestResult {
 #[tokio::test]
 async fn the_cache_stays_within_its_bounds() -> TestResult {
     let server = PagingServer::start(10).await?;
-    *server
-        .state
-        .cache_control
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner) = Some("max-age=3600".into());
+    set_cache_control(&server, Some("max-age=3600"));
     let cache = ResponseCache::new(3);
     let client = api::Client::builder()
         .base_url(server.url())

@@ -134,21 +134,23 @@ done
 
 # ----- the table -----
 echo
-printf '%-36s %7s %7s %9s %5s %7s %6s %6s %11s %11s %9s %6s %6s %7s %5s\n' \
-  document schemas checked instances min gen-inv decode encode invalid-out enum-reject enum-lost passed failed skipped time
+format='%-34s %7s %7s %9s %4s %7s %6s %6s %11s %11s %9s %6s %6s %6s %7s %5s\n'
+# shellcheck disable=SC2059
+printf "$format" document schemas checked instances min gen-inv decode encode invalid-out enum-reject enum-lost faults passed failed skipped time
 passed=0
 failed=$build_failures
 skipped=0
 for row in "${rows[@]}"; do
   IFS=$'\t' read -r -a f <<<"$row"
-  if [ ${#f[@]} -lt 15 ]; then
+  if [ ${#f[@]} -lt 16 ]; then
     printf '%-36s %s\n' "${f[0]}" "${f[1]}"
     continue
   fi
-  printf '%-36s %7s %7s %9s %5s %7s %6s %6s %11s %11s %9s %6s %6s %7s %5s\n' "${f[@]}"
-  passed=$((passed + f[11]))
-  failed=$((failed + f[12]))
-  skipped=$((skipped + f[13]))
+  # shellcheck disable=SC2059
+  printf "$format" "${f[@]}"
+  passed=$((passed + f[12]))
+  failed=$((failed + f[13]))
+  skipped=$((skipped + f[14]))
 done
 echo
 echo "instances per schema: $count (seed $seed); failing instances: $work/failures/"

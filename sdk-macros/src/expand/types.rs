@@ -91,6 +91,8 @@ fn expand_field(api: &Api, field: &Field, rt: &Rt) -> TokenStream {
     let ty = ty_tokens(api, &field.ty, Scope::Types, rt);
     let doc = opt_doc(field.doc.as_deref());
     let attrs = match &field.ty {
+        // The schema requires the key: `None` is written as `null`, not left out.
+        Ty::Option(_) if field.emit_null => quote!(#[serde(rename = #json, default)]),
         Ty::Option(_) if !field.required => {
             quote!(#[serde(rename = #json, default, skip_serializing_if = "::core::option::Option::is_none")])
         }

@@ -21,6 +21,7 @@
 use serde_json::Value;
 
 use super::ops::{BodyKind, Decode, Group, Operation};
+use super::refs::follow_quietly;
 use super::schema::{Ty, TypeDef, TypeKind};
 use crate::ctxt::Ctxt;
 use crate::names::Namespace;
@@ -87,7 +88,9 @@ pub fn detect(_cx: &Ctxt, root: &Value, op: &Operation, types: &[TypeDef]) -> Op
     let (max_items, item, wrap) = if let Some(max) = max_items(root, schema) {
         (max, vec_item(types, &body.ty)?, Wrap::Bare)
     } else {
-        let props = follow(root, schema)?.get("properties")?.as_object()?;
+        let props = follow_quietly(root, schema)?
+            .get("properties")?
+            .as_object()?;
         let [(json_name, array)] = props.iter().collect::<Vec<_>>()[..] else {
             return None;
         };
@@ -136,29 +139,18 @@ pub fn name_helpers<'a>(groups: impl IntoIterator<Item = &'a mut Group>) {
 
 /// The schema of the operation's body for `content_type`, `$ref`s followed.
 fn body_schema<'a>(root: &'a Value, op: &Operation, content_type: &str) -> Option<&'a Value> {
-    let node = follow(root, pointer::lookup(root, &op.pointer)?)?;
-    let body = follow(root, node.get("requestBody")?)?;
+    let node = follow_quietly(root, pointer::lookup(root, &op.pointer)?)?;
+    let body = follow_quietly(root, node.get("requestBody")?)?;
     let schema = body.get("content")?.get(content_type)?.get("schema")?;
-    follow(root, schema)
+    follow_quietly(root, schema)
 }
 
 /// `maxItems` (≥ 1) of an array schema.
 fn max_items(root: &Value, schema: &Value) -> Option<u64> {
-    let schema = follow(root, schema)?;
+    let schema = follow_quietly(root, schema)?;
     let is_array = schema.get("type").and_then(Value::as_str) == Some("array");
     let max = schema.get("maxItems").and_then(Value::as_u64)?;
     (is_array && max > 0).then_some(max)
-}
-
-/// Follows `$ref`s quietly: the operation model already reported broken ones.
-fn follow<'a>(root: &'a Value, mut node: &'a Value) -> Option<&'a Value> {
-    for _ in 0..32 {
-        match node.get("$ref").and_then(Value::as_str) {
-            Some(reference) => node = pointer::lookup(root, reference)?,
-            None => return Some(node),
-        }
-    }
-    None
 }
 
 /// The element type of a `Vec` (directly or through an alias).

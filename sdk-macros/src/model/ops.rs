@@ -289,11 +289,6 @@ impl OpContext<'_> {
                 // Declared but not in the template: nothing to substitute.
                 continue;
             }
-            if self.is_credential(location, name) {
-                // Also declared as an apiKey scheme (Trello's `key` and `token`): the client's
-                // credentials fill it, so callers never pass the key by hand.
-                continue;
-            }
             let hint = format!("{owner} {name}");
             let ty = match node.get("schema") {
                 Some(schema) => types.node(schema, &pointer::push(&ptr, "schema"), &hint),
@@ -328,22 +323,6 @@ impl OpContext<'_> {
         }
         required.sort_by_key(|p| p.location != ParamLocation::Path);
         (required, optional)
-    }
-
-    /// Whether an apiKey security scheme sends a credential as this parameter.
-    fn is_credential(&self, location: ParamLocation, name: &str) -> bool {
-        let wanted = match location {
-            ParamLocation::Query(_) => "query",
-            ParamLocation::Header => "header",
-            ParamLocation::Cookie => "cookie",
-            ParamLocation::Path => return false,
-        };
-        self.schemes.iter().any(|s| match &s.kind {
-            security::SchemeKind::ApiKey { location, name: key } => {
-                location == wanted && (key == name || (wanted == "header" && key.eq_ignore_ascii_case(name)))
-            }
-            _ => false,
-        })
     }
 
     fn body(&self, types: &mut TypeSpace<'_>, owner: &str) -> Option<Body> {

@@ -43,6 +43,18 @@ pub fn follow<'a>(cx: &Ctxt, root: &'a Value, node: &'a Value, ptr: &str) -> Opt
     }
 }
 
+/// Follows `$ref`s like [`follow`], but records nothing: for later passes (batch detection, webhook
+/// discriminators) over nodes whose broken references an earlier pass has already reported.
+pub fn follow_quietly<'a>(root: &'a Value, mut node: &'a Value) -> Option<&'a Value> {
+    for _ in 0..MAX_HOPS {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(reference) => node = pointer::lookup(root, reference)?,
+            None => return Some(node),
+        }
+    }
+    None
+}
+
 /// The message for a chain of `$ref`s that never reaches a definition.
 pub fn cycle_message(chain: &[String]) -> String {
     format!(

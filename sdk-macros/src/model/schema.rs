@@ -16,6 +16,8 @@ use serde_json::Value;
 
 use super::refs;
 use crate::ctxt::Ctxt;
+
+mod members;
 use crate::names::{self, Namespace};
 use crate::normalize::json_type;
 use crate::pointer;
@@ -95,6 +97,9 @@ pub struct Field {
     pub ty: Ty,
     /// Required and not nullable: always present on the wire.
     pub required: bool,
+    /// Required but nullable: an `Option` whose `None` is written as `null`, because the
+    /// schema requires the key (it is still read leniently when absent).
+    pub emit_null: bool,
     pub doc: Option<String>,
 }
 
@@ -276,6 +281,9 @@ impl<'a> TypeSpace<'a> {
         self.nesting -= 1;
         self.converting.remove(reference);
         let ty = match reserved {
+            // A nullable object, enum or union is defined under the reserved name, and
+            // every reference to it may hold null.
+            Some(id) if ty == Ty::Option(Box::new(Ty::Named(id))) => ty,
             Some(id) if ty != Ty::Named(id) => {
                 if matches!(self.defs[id].kind, TypeKind::Pending) {
                     self.defs[id].kind = TypeKind::Alias(ty);
@@ -477,16 +485,20 @@ impl<'a> TypeSpace<'a> {
             };
             // Read-only fields are absent from requests and write-only ones from responses,
             // so neither can be required on both sides.
-            let required = required.contains(json_name) && !read_or_write_only && !ty.is_option();
+            let in_schema = required.contains(json_name) && !read_or_write_only;
+            let required = in_schema && !ty.is_option();
             let ty = if required { ty } else { ty.option() };
             fields.push(Field {
                 name: names.unique(names::value_name(json_name, "field")),
                 json_name: (*json_name).clone(),
                 required: required && ty != Ty::Value,
+                emit_null: in_schema && !required,
                 ty,
                 doc,
             });
         }
+        let declared: Vec<&str> = props.iter().map(|(p, _)| p.as_str()).collect();
+        undeclared_fields(&mut names, &mut fields, required, &declared);
         fields
     }
 
@@ -534,6 +546,8 @@ impl<'a> TypeSpace<'a> {
         let mapping = data.discriminator.as_ref().map(|d| &d.mapping);
         let mut names = Namespace::with_reserved(&["Unknown"]);
         let mut variants = Vec::new();
+        let implicit = if data.discriminator.is_none() { self.implicit_tag(&members) } else { None };
+        let weights: Vec<usize> = members.iter().map(|(_, part)| self.required_count(part)).collect();
         for (i, part) in members {
             let part_ptr = pointer::push(&pointer::push(ptr, keyword), &i.to_string());
             let ty = self.schema_ref(part, &part_ptr, &format!("{owner} Variant {i}"));
@@ -554,11 +568,25 @@ impl<'a> TypeSpace<'a> {
                 tags,
             });
         }
-        let discriminator = data
+        let mut discriminator = data
             .discriminator
             .as_ref()
             .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
             .map(|d| d.property_name.clone());
+        if let Some((property, values)) = implicit {
+            for (variant, tags) in variants.iter_mut().zip(values) {
+                variant.tags = tags;
+            }
+            discriminator = Some(property);
+        }
+        if discriminator.is_none() {
+            // Untagged members are tried in order and unknown properties are ignored, so a
+            // member that needs fewer properties would take values meant for a more
+            // specific one and drop the rest: the members that require most come first.
+            let mut weighted: Vec<_> = weights.into_iter().zip(variants).collect();
+            weighted.sort_by_key(|(w, _)| std::cmp::Reverse(*w));
+            variants = weighted.into_iter().map(|(_, v)| v).collect();
+        }
         self.define(id, TypeKind::Union { variants, discriminator }, docs(data));
         wrap(Ty::Named(id))
     }
@@ -615,16 +643,20 @@ impl<'a> TypeSpace<'a> {
                 ReferenceOr::Item(s) => (docs(&s.schema_data), s.schema_data.read_only || s.schema_data.write_only),
                 ReferenceOr::Reference { .. } => (None, false),
             };
-            let required = collected.required.contains(json_name) && !rw && !ty.is_option();
+            let in_schema = collected.required.contains(json_name) && !rw;
+            let required = in_schema && !ty.is_option();
             let ty = if required { ty } else { ty.option() };
             fields.push(Field {
                 name: names.unique(names::value_name(json_name, "field")),
                 json_name: json_name.clone(),
                 required: required && ty != Ty::Value,
+                emit_null: in_schema && !required,
                 ty,
                 doc,
             });
         }
+        let declared: Vec<&str> = collected.props.iter().map(|(p, _, _)| p.as_str()).collect();
+        undeclared_fields(&mut names, &mut fields, &collected.required, &declared);
         let extra = collected.additional.then_some(Ty::Value);
         self.define(id, TypeKind::Struct { fields, extra }, docs(data));
         Ty::Named(id)
@@ -719,6 +751,26 @@ struct Collected {
     required: Vec<String>,
     additional: bool,
     others: Vec<(String, ReferenceOr<Schema>)>,
+}
+
+/// A required name without a property (usually one a sibling `allOf` part defines, but
+/// here none does) still holds a value on the wire: it becomes a JSON field rather than
+/// being dropped on the way through.
+fn undeclared_fields(names: &mut Namespace, fields: &mut Vec<Field>, required: &[String], declared: &[&str]) {
+    let mut seen = HashSet::new();
+    for json_name in required {
+        if declared.contains(&json_name.as_str()) || !seen.insert(json_name) {
+            continue;
+        }
+        fields.push(Field {
+            name: names.unique(names::value_name(json_name, "field")),
+            json_name: json_name.clone(),
+            ty: Ty::Value,
+            required: false,
+            emit_null: false,
+            doc: None,
+        });
+    }
 }
 
 /// The first schema position under `node` (itself included) that holds something other

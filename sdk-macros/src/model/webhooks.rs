@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use super::Api;
 use super::ops::Operation;
+use super::refs::follow_quietly;
 use super::schema::{Ty, TypeSpace, join_docs};
 use crate::ctxt::Ctxt;
 use crate::names::{self, Namespace};
@@ -142,7 +143,7 @@ fn payload_schema<'a>(
 
 /// Properties the payload pins to one string value: `(property, value)`.
 fn pins(root: &Value, schema: &Value) -> Vec<(String, String)> {
-    let Some(props) = follow(root, schema)
+    let Some(props) = follow_quietly(root, schema)
         .and_then(|s| s.get("properties"))
         .and_then(Value::as_object)
     else {
@@ -151,7 +152,7 @@ fn pins(root: &Value, schema: &Value) -> Vec<(String, String)> {
     props
         .iter()
         .filter_map(|(name, prop)| {
-            let prop = follow(root, prop)?;
+            let prop = follow_quietly(root, prop)?;
             let value = match (
                 prop.get("const"),
                 prop.get("enum").and_then(Value::as_array),
@@ -186,15 +187,4 @@ fn discriminator<'a>(all: impl Iterator<Item = &'a [(String, String)]>) -> Strin
         .into_iter()
         .max_by(|(a, n), (b, m)| n.cmp(m).then(rank(b).cmp(&rank(a))))
         .map_or_else(|| "type".to_owned(), |(p, _)| p.to_owned())
-}
-
-/// Follows `$ref`s quietly (the type conversion reports broken ones).
-fn follow<'a>(root: &'a Value, mut node: &'a Value) -> Option<&'a Value> {
-    for _ in 0..32 {
-        match node.get("$ref").and_then(Value::as_str) {
-            Some(reference) => node = pointer::lookup(root, reference)?,
-            None => return Some(node),
-        }
-    }
-    None
 }

@@ -9,7 +9,7 @@ use hmac::Mac as _;
 use http::{HeaderMap, HeaderValue};
 
 use super::{
-    DEFAULT_TOLERANCE, HmacSha256, Verified, Verifier, WebhookError, check_timestamp, keyed_mac,
+    DEFAULT_TOLERANCE, HmacSha256, Verified, Verifier, WebhookError, check_signatures, keyed_mac,
     name_env_var, parse_timestamp, secret_from_env, single_header,
 };
 
@@ -136,16 +136,15 @@ impl StandardWebhooks {
         let candidates = signatures(headers)?;
 
         // The signature covers the timestamp *as sent*, so the header text is signed, not a re-rendering.
-        let matched = self.keys.iter().any(|key| {
-            let mac = signed_content(key, id, timestamp_text, body);
-            candidates
-                .iter()
-                .any(|candidate| mac.clone().verify_slice(candidate).is_ok())
-        });
-        if !matched {
-            return Err(WebhookError::no_match(candidates.len()));
-        }
-        check_timestamp(timestamp, now, self.tolerance)?;
+        let signed = |key: &HmacSha256| signed_content(key, id, timestamp_text, body);
+        check_signatures(
+            &self.keys,
+            signed,
+            &candidates,
+            timestamp,
+            now,
+            self.tolerance,
+        )?;
         Ok(Verified::new(Some(id), timestamp))
     }
 

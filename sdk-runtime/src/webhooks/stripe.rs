@@ -7,7 +7,7 @@ use hmac::Mac as _;
 use http::{HeaderMap, HeaderValue};
 
 use super::{
-    DEFAULT_TOLERANCE, HmacSha256, Verified, Verifier, WebhookError, check_timestamp, keyed_mac,
+    DEFAULT_TOLERANCE, HmacSha256, Verified, Verifier, WebhookError, check_signatures, keyed_mac,
     name_env_var, parse_timestamp, secret_from_env, single_header,
 };
 
@@ -128,17 +128,15 @@ impl StripeWebhooks {
         now: SystemTime,
     ) -> Result<Verified<'h>, WebhookError> {
         let header = parse_header(single_header(headers, STRIPE_SIGNATURE)?)?;
-        let matched = self.keys.iter().any(|key| {
-            let mac = signed_content(key, header.timestamp_text, body);
-            header
-                .signatures
-                .iter()
-                .any(|candidate| mac.clone().verify_slice(candidate).is_ok())
-        });
-        if !matched {
-            return Err(WebhookError::no_match(header.signatures.len()));
-        }
-        check_timestamp(header.timestamp, now, self.tolerance)?;
+        let signed = |key: &HmacSha256| signed_content(key, header.timestamp_text, body);
+        check_signatures(
+            &self.keys,
+            signed,
+            &header.signatures,
+            header.timestamp,
+            now,
+            self.tolerance,
+        )?;
         Ok(Verified::new(None, header.timestamp))
     }
 

@@ -3,21 +3,17 @@
 
 use serde_json::json;
 
-use crate::run::{Known, Run, check_document};
+use crate::run::{Known, Run, conformance_test};
 use crate::{BoxError, TOKEN};
 
-mod api {
-    sdk_runtime::generate_client!("../../shared/specs/real/ebay.com__sell-fulfillment.json");
-}
-
-const DOCUMENT: &str = "../../shared/specs/real/ebay.com__sell-fulfillment.json";
+conformance_test!(
+    ebay_sell_fulfillment,
+    "../../shared/specs/real/ebay.com__sell-fulfillment.json",
+    KNOWN,
+    calls
+);
 
 const KNOWN: &[Known] = &[];
-
-#[tokio::test]
-async fn ebay_sell_fulfillment() -> Result<(), BoxError> {
-    check_document(DOCUMENT, KNOWN, calls).await
-}
 
 async fn calls(run: &mut Run<'_>) -> Result<(), BoxError> {
     let client = api::Client::builder()

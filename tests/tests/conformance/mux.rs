@@ -4,20 +4,11 @@
 use serde_json::json;
 
 use crate::BoxError;
-use crate::run::{Known, Run, check_document};
+use crate::run::{Known, Run, conformance_test};
 
-mod api {
-    sdk_runtime::generate_client!("../../shared/specs/real/mux.com.json");
-}
-
-const DOCUMENT: &str = "../../shared/specs/real/mux.com.json";
+conformance_test!(mux, "../../shared/specs/real/mux.com.json", KNOWN, calls);
 
 const KNOWN: &[Known] = &[];
-
-#[tokio::test]
-async fn mux() -> Result<(), BoxError> {
-    check_document(DOCUMENT, KNOWN, calls).await
-}
 
 async fn calls(run: &mut Run<'_>) -> Result<(), BoxError> {
     let client = api::Client::builder()

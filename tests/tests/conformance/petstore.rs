@@ -1,20 +1,16 @@
 //! `petstore-expanded.yaml`: the OpenAPI Initiative's example (array query parameter, allOf).
 
 use crate::BoxError;
-use crate::run::{Known, Run, check_document};
+use crate::run::{Known, Run, conformance_test};
 
-mod api {
-    sdk_runtime::generate_client!("../../shared/specs/real/petstore-expanded.yaml");
-}
-
-const DOCUMENT: &str = "../../shared/specs/real/petstore-expanded.yaml";
+conformance_test!(
+    petstore_expanded,
+    "../../shared/specs/real/petstore-expanded.yaml",
+    KNOWN,
+    calls
+);
 
 const KNOWN: &[Known] = &[];
-
-#[tokio::test]
-async fn petstore_expanded() -> Result<(), BoxError> {
-    check_document(DOCUMENT, KNOWN, calls).await
-}
 
 async fn calls(run: &mut Run<'_>) -> Result<(), BoxError> {
     let client = api::Client::builder().base_url(run.url()).build()?;

@@ -217,6 +217,31 @@ where
     }
 }
 
+/// Declares one document's test, with the document's path written once: the generated client
+/// as `mod api`, the path as `const DOCUMENT` (so Prism always serves the file the client was
+/// generated from), and a `#[tokio::test]` named `$test` that passes `$known` and `$calls` to
+/// [`check_document`].
+///
+/// ```ignore
+/// conformance_test!(mux, "../../shared/specs/real/mux.com.json", KNOWN, calls);
+/// ```
+macro_rules! conformance_test {
+    ($test:ident, $document:literal, $known:expr, $calls:expr) => {
+        mod api {
+            sdk_runtime::generate_client!($document);
+        }
+
+        const DOCUMENT: &str = $document;
+
+        #[tokio::test]
+        async fn $test() -> Result<(), $crate::BoxError> {
+            $crate::run::check_document(DOCUMENT, $known, $calls).await
+        }
+    };
+}
+
+pub(crate) use conformance_test;
+
 // ===== internal =====
 
 /// Why a decode failure is the document's fault when Prism flagged its own answer.

@@ -1,21 +1,17 @@
 //! `spotify.com.json`: OAuth 2.0, tag sub-clients, allOf-heavy schemas, limit/offset paging.
 
 use crate::prism::{Mode, Prism};
-use crate::run::{Known, Run, check_document};
+use crate::run::{Known, Run, conformance_test};
 use crate::{BoxError, TOKEN};
 
-mod api {
-    sdk_runtime::generate_client!("../../shared/specs/real/spotify.com.json");
-}
-
-const DOCUMENT: &str = "../../shared/specs/real/spotify.com.json";
+conformance_test!(
+    spotify,
+    "../../shared/specs/real/spotify.com.json",
+    KNOWN,
+    calls
+);
 
 const KNOWN: &[Known] = &[];
-
-#[tokio::test]
-async fn spotify() -> Result<(), BoxError> {
-    check_document(DOCUMENT, KNOWN, calls).await
-}
 
 async fn calls(run: &mut Run<'_>) -> Result<(), BoxError> {
     let client = api::Client::builder()

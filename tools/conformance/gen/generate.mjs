@@ -39,6 +39,7 @@ if (!outPath) {
 const COUNT = Number(countArg);
 const SEED = Number(seedArg) >>> 0;
 export const UNKNOWN_ENUM = "sdkconf_unknown_enum_value";
+const KEPT_REQUIRED = "x-sdkconf-required";
 
 const text = fs.readFileSync(docPath, "utf8");
 const doc = /\.ya?ml$/i.test(docPath) ? yaml.load(text) : JSON.parse(text);
@@ -94,12 +95,24 @@ const types = (s) => (Array.isArray(s.type) ? s.type : s.type === undefined ? []
 
 function toJsonSchema(node) {
   if (is31) return node;
-  const converted = converter.openapiSchemaToJsonSchema(node, { cloneSchema: true });
-  // Only the root of a validation carries `$schema`.
-  return mapSchema(converted, (s) => {
-    delete s.$schema;
-    return s;
+  const converted = converter.openapiSchemaToJsonSchema(node, {
+    cloneSchema: true,
+    // The converter drops `required` names that have no property beside them, but JSON
+    // Schema still requires them (an `allOf` part often lists what another part defines).
+    beforeTransform: (s) => {
+      if (Array.isArray(s.required)) s[KEPT_REQUIRED] = s.required;
+      return s;
+    },
+    afterTransform: (s) => {
+      if (s[KEPT_REQUIRED]) s.required = s[KEPT_REQUIRED];
+      delete s[KEPT_REQUIRED];
+      // Only the root of a validation carries `$schema`.
+      delete s.$schema;
+      return s;
+    },
   });
+  delete converted.$schema;
+  return converted;
 }
 
 // The converter bounds int64 by ±2^63 as doubles. 2^63 is outside int64, and JavaScript
@@ -121,12 +134,36 @@ const exactBounds = (s) => {
   return s;
 };
 
+// ----- document faults -----
+//
+// `{nullable: true}` with no `type` (nor anything else that constrains a value) allows any
+// value under OpenAPI 3.0.3, but documents write it to mean null ("Nil bot_id set when
+// display_as_bot is false" in slack.com.json), and the macro reads it so. It is read as
+// `{type: "null"}` here too, and every such node is reported as a document fault.
+
+const faults = [];
+const CONSTRAINTS = ["type", "$ref", "allOf", "anyOf", "oneOf", "not", "properties", "items", "enum", "additionalProperties"];
+function nullMeant(node, ptr) {
+  if (node === null || typeof node !== "object") return node;
+  if (Array.isArray(node)) return node.map((n, i) => nullMeant(n, `${ptr}/${i}`));
+  if (!is31 && node.nullable === true && !CONSTRAINTS.some((k) => k in node)) {
+    faults.push({ pointer: ptr, fault: "`nullable: true` without `type` allows any value; read as null" });
+    return { type: "null" };
+  }
+  const out = {};
+  for (const [k, v] of Object.entries(node)) {
+    const key = k.replace(/~/g, "~0").replace(/\//g, "~1");
+    out[k] = k.startsWith("x-") || k === "enum" || k === "example" || k === "default" ? v : nullMeant(v, `${ptr}/${key}`);
+  }
+  return out;
+}
+
 const base = structuredClone(doc);
 const validation = structuredClone(doc);
 for (const { pointer } of list) {
   const node = get(doc, pointer);
   if (node === undefined) continue;
-  const converted = toJsonSchema(node);
+  const converted = toJsonSchema(nullMeant(node, pointer));
   set(validation, pointer, mapSchema(structuredClone(converted), exactBounds));
   set(base, pointer, mapSchema(converted, generationBounds));
 }
@@ -194,7 +231,7 @@ const RECURSION = 1;
 const MAX_DEPTH = 7;
 /// Inlined schemas larger than this (in schema nodes) are inlined again with a lower depth
 /// limit, so that one instance of a huge document stays small enough to generate quickly.
-const MAX_NODES = 4000;
+const MAX_NODES = 1500;
 const CUT = null;
 
 const TOO_BIG = new Error("inlined schema too big");
@@ -226,7 +263,10 @@ function inline(node, stack, depth) {
   );
   if (composite && depth > depthLimit) return CUT;
   if (++nodes > MAX_NODES && depthLimit > 1) throw TOO_BIG;
-  const out = { ...node };
+  const out = {};
+  // Extensions (`x-...`) are not schema keywords, and json-schema-faker would try to
+  // resolve `$ref`s inside them.
+  for (const [k, v] of Object.entries(node)) if (!k.startsWith("x-")) out[k] = v;
   const required = new Set(Array.isArray(out.required) ? out.required : []);
   if (out.properties && typeof out.properties === "object") {
     const props = {};
@@ -293,8 +333,7 @@ function hash(s) {
 const COMMON = {
   failOnInvalidFormat: false,
   failOnInvalidTypes: false,
-  maxItems: 3,
-  maxLength: 24,
+  maxItems: 2,
   fillProperties: true,
   ignoreMissingRefs: true,
   // `jsf.option` merges into global settings: every toggle is reset on each call.
@@ -350,6 +389,7 @@ const out = {
   document: docPath,
   dialect: is31 ? "draft2020-12" : "draft4",
   count: COUNT,
+  faults,
   root,
   schemas,
 };

@@ -30,8 +30,13 @@ pub enum Cause {
 
 impl Cause {
     /// Every cause, in report order.
-    pub const ALL: [Cause; 5] =
-        [Cause::Decode, Cause::Encode, Cause::InvalidOutput, Cause::UnknownRejected, Cause::UnknownLost];
+    pub const ALL: [Cause; 5] = [
+        Cause::Decode,
+        Cause::Encode,
+        Cause::InvalidOutput,
+        Cause::UnknownRejected,
+        Cause::UnknownLost,
+    ];
 
     /// The column name in reports.
     pub fn label(self) -> &'static str {
@@ -132,8 +137,18 @@ pub fn check_all(table: &[Entry], input: &Value) -> Result<Vec<SchemaResult>, St
 
 // ===== internal =====
 
-fn check_schema(result: &mut SchemaResult, entry: &Value, round_trip: crate::RoundTrip, draft: Draft, registry: &Registry<'_>) {
-    let instances = entry.get("instances").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+fn check_schema(
+    result: &mut SchemaResult,
+    entry: &Value,
+    round_trip: crate::RoundTrip,
+    draft: Draft,
+    registry: &Registry<'_>,
+) {
+    let instances = entry
+        .get("instances")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     let errors: Vec<&str> = entry
         .get("errors")
         .and_then(Value::as_array)
@@ -149,6 +164,9 @@ fn check_schema(result: &mut SchemaResult, entry: &Value, round_trip: crate::Rou
         .with_draft(draft)
         .with_registry(registry)
         .should_validate_formats(true)
+        // Draft 4 knows neither; the generated types parse both.
+        .with_format("uuid", is_uuid)
+        .with_format("date", is_date)
         .build(&reference)
     {
         Ok(v) => v,
@@ -158,14 +176,19 @@ fn check_schema(result: &mut SchemaResult, entry: &Value, round_trip: crate::Rou
         }
     };
     for instance in instances {
-        let kind = instance.get("kind").and_then(Value::as_str).unwrap_or("random");
+        let kind = instance
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("random");
         let value = instance.get("value").unwrap_or(&Value::Null);
         let outcome = if kind == "unknown-enum" && count_unknown(value) > 0 {
             check_unknown(value, round_trip)
         } else {
             if let Some(error) = first_error(&validator, value) {
                 result.gen_invalid += 1;
-                result.first_invalid.get_or_insert_with(|| format!("{kind}: {error}"));
+                result
+                    .first_invalid
+                    .get_or_insert_with(|| format!("{kind}: {error}"));
                 continue;
             }
             check_valid(value, round_trip, &validator)
@@ -193,7 +216,11 @@ type Outcome = Result<(), (Cause, String, Option<Value>)>;
 /// A valid instance must decode, encode, and still be valid.
 fn check_valid(value: &Value, round_trip: crate::RoundTrip, validator: &Validator) -> Outcome {
     let output = round_trip(value).map_err(|e| {
-        let cause = if e.starts_with("encode:") { Cause::Encode } else { Cause::Decode };
+        let cause = if e.starts_with("encode:") {
+            Cause::Encode
+        } else {
+            Cause::Decode
+        };
         (cause, e, None)
     })?;
     match first_error(validator, &output) {
@@ -230,6 +257,42 @@ fn count_unknown(value: &Value) -> usize {
     }
 }
 
+/// `format: uuid`: 8-4-4-4-12 hexadecimal digits (RFC 4122 text form).
+fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `format: date`: RFC 3339 `full-date`, a real calendar day.
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))?
+            .parse::<u32>()
+            .ok()
+    };
+    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
 /// A JSON pointer as a URI fragment: characters a fragment cannot hold are percent-encoded.
 fn fragment(pointer: &str) -> String {
     let mut out = String::with_capacity(pointer.len());
@@ -250,8 +313,23 @@ mod tests {
 
     #[test]
     fn fragments_keep_pointer_syntax_and_encode_the_rest() {
-        assert_eq!(fragment("#/paths/~1pets~1{id}/get"), "/paths/~1pets~1%7Bid%7D/get");
-        assert_eq!(fragment("#/components/schemas/a b"), "/components/schemas/a%20b");
+        assert_eq!(
+            fragment("#/paths/~1pets~1{id}/get"),
+            "/paths/~1pets~1%7Bid%7D/get"
+        );
+        assert_eq!(
+            fragment("#/components/schemas/a b"),
+            "/components/schemas/a%20b"
+        );
+    }
+
+    #[test]
+    fn formats_the_types_rely_on() {
+        assert!(is_uuid("0b5dccfa-4eca-5642-aed3-000000000000"));
+        assert!(!is_uuid("0b5dccfa-4eca-5642-aed3-"));
+        assert!(is_date("2024-02-29"));
+        assert!(!is_date("2023-02-29"));
+        assert!(!is_date("2024-2-29"));
     }
 
     #[test]

@@ -75,11 +75,17 @@ fn run_check(
     summary_path: &str,
     failures_dir: Option<&std::path::Path>,
 ) -> Result<bool, String> {
-    let text = std::fs::read_to_string(instances_path).map_err(|e| format!("reading {instances_path}: {e}"))?;
-    let input: Value = serde_json::from_str(&text).map_err(|e| format!("parsing {instances_path}: {e}"))?;
+    let text = std::fs::read_to_string(instances_path)
+        .map_err(|e| format!("reading {instances_path}: {e}"))?;
+    let input: Value =
+        serde_json::from_str(&text).map_err(|e| format!("parsing {instances_path}: {e}"))?;
     let results = check::check_all(table, &input)?;
-    let summary = report::Summary::of(&results);
+    let faults = input.get("faults").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    let mut summary = report::Summary::of(&results);
+    summary.faults = faults.len();
+    report::print_faults(document, faults);
     report::print_details(document, &results, failures_dir);
-    std::fs::write(summary_path, summary.tsv_row(document)).map_err(|e| format!("writing {summary_path}: {e}"))?;
+    std::fs::write(summary_path, summary.tsv_row(document))
+        .map_err(|e| format!("writing {summary_path}: {e}"))?;
     Ok(summary.failed == 0)
 }

@@ -26,12 +26,18 @@ pub struct Summary {
     pub failed: usize,
     /// Schemas without instances.
     pub skipped: usize,
+    /// Document faults the generator worked around (see `gen/generate.mjs`).
+    pub faults: usize,
 }
 
 impl Summary {
     /// Adds up the results of one document.
     pub fn of(results: &[SchemaResult]) -> Summary {
-        let mut s = Summary { schemas: results.len(), min_instances: usize::MAX, ..Summary::default() };
+        let mut s = Summary {
+            schemas: results.len(),
+            min_instances: usize::MAX,
+            ..Summary::default()
+        };
         for r in results {
             s.instances += r.checked;
             s.gen_invalid += r.gen_invalid;
@@ -56,7 +62,7 @@ impl Summary {
         s
     }
 
-    /// `document schemas checked instances min gen-invalid <causes...> passed failed skipped`.
+    /// `document schemas checked instances min gen-invalid <causes...> faults passed failed skipped`.
     pub fn tsv_row(&self, document: &str) -> String {
         let mut row = format!(
             "{document}\t{}\t{}\t{}\t{}\t{}",
@@ -65,8 +71,18 @@ impl Summary {
         for n in self.by_cause {
             let _ = write!(row, "\t{n}");
         }
-        let _ = writeln!(row, "\t{}\t{}\t{}", self.passed, self.failed, self.skipped);
+        let _ = writeln!(row, "\t{}\t{}\t{}\t{}", self.faults, self.passed, self.failed, self.skipped);
         row
+    }
+}
+
+/// Prints the document faults the generator reports: schema nodes that do not say what
+/// the document means, read the way the macro reads them.
+pub fn print_faults(document: &str, faults: &[serde_json::Value]) {
+    for fault in faults {
+        let at = fault.get("pointer").and_then(serde_json::Value::as_str).unwrap_or("?");
+        let what = fault.get("fault").and_then(serde_json::Value::as_str).unwrap_or("?");
+        println!("{document}: DOCUMENT FAULT {at}: {what}");
     }
 }
 
@@ -82,12 +98,22 @@ pub fn print_details(document: &str, results: &[SchemaResult], failures_dir: Opt
             continue;
         }
         if let (Some(why), true) = (&r.first_invalid, verbose()) {
-            println!("{document}: NOTE {}: {} generated instances rejected by the schema; first: {}", r.pointer, r.gen_invalid, one_line(why, 300));
+            println!(
+                "{document}: NOTE {}: {} generated instances rejected by the schema; first: {}",
+                r.pointer,
+                r.gen_invalid,
+                one_line(why, 300)
+            );
         }
-        let Some(failure) = &r.first_failure else { continue };
+        let Some(failure) = &r.first_failure else {
+            continue;
+        };
         let mut causes: Vec<_> = r.failures.iter().collect();
         causes.sort();
-        let counts: Vec<String> = causes.iter().map(|(c, n)| format!("{} x{n}", c.label())).collect();
+        let counts: Vec<String> = causes
+            .iter()
+            .map(|(c, n)| format!("{} x{n}", c.label()))
+            .collect();
         let mut line = format!(
             "{document}: FAIL {} ({}): {} of {} instances [{}]; first ({}): {}",
             r.pointer,
@@ -126,7 +152,10 @@ fn verbose() -> bool {
 }
 
 fn one_line(text: &str, max: usize) -> String {
-    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if flat.chars().count() <= max {
         flat
     } else {
