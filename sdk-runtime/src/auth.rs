@@ -68,6 +68,8 @@ pub struct Credentials {
     api_key: Option<String>,
     bearer: Option<String>,
     basic: Option<(String, String)>,
+    /// Secrets for one named security scheme each; they win over `api_key` and `bearer`.
+    per_scheme: Vec<(String, String)>,
 }
 
 impl Credentials {
@@ -96,19 +98,50 @@ impl Credentials {
         }
     }
 
-    /// Combines two sets; where both hold the same kind, `other` wins.
+    /// A secret for the security scheme called `scheme` in the document's
+    /// `components.securitySchemes` (an API key, or a bearer token), for APIs that
+    /// want several different keys: Apideck's `Authorization` plus
+    /// `x-apideck-app-id`, Trello's `key` plus `token`. It wins over
+    /// [`api_key`](Self::api_key) for that scheme.
+    ///
+    /// ```
+    /// use sdk_runtime::Credentials;
+    ///
+    /// let credentials = Credentials::api_key("main-key")
+    ///     .and(Credentials::for_scheme("api_token", "the-token"));
+    /// assert!(!credentials.is_empty());
+    /// ```
+    pub fn for_scheme(scheme: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self {
+            per_scheme: vec![(scheme.into(), secret.into())],
+            ..Self::default()
+        }
+    }
+
+    /// Combines two sets; where both hold the same kind (or the same scheme), `other` wins.
     #[must_use]
     pub fn and(self, other: Credentials) -> Self {
+        let mut per_scheme = self.per_scheme;
+        for (scheme, secret) in other.per_scheme {
+            per_scheme.retain(|(s, _)| *s != scheme);
+            per_scheme.push((scheme, secret));
+        }
         Self {
             api_key: other.api_key.or(self.api_key),
             bearer: other.bearer.or(self.bearer),
             basic: other.basic.or(self.basic),
+            per_scheme,
         }
+    }
+
+    /// The secret set for `scheme` with [`for_scheme`](Self::for_scheme).
+    fn scheme_secret(&self, scheme: &str) -> Option<&String> {
+        self.per_scheme.iter().find(|(s, _)| s == scheme).map(|(_, secret)| secret)
     }
 
     /// Whether no credential is set.
     pub fn is_empty(&self) -> bool {
-        self.api_key.is_none() && self.bearer.is_none() && self.basic.is_none()
+        self.api_key.is_none() && self.bearer.is_none() && self.basic.is_none() && self.per_scheme.is_empty()
     }
 }
 
@@ -118,6 +151,7 @@ impl fmt::Debug for Credentials {
             self.api_key.as_ref().map(|_| "ApiKey(<redacted>)"),
             self.bearer.as_ref().map(|_| "Bearer(<redacted>)"),
             self.basic.as_ref().map(|_| "Basic(<redacted>)"),
+            (!self.per_scheme.is_empty()).then_some("PerScheme(<redacted>)"),
         ]
         .into_iter()
         .flatten()
@@ -287,7 +321,7 @@ impl Prepared {
         let schemes = api
             .security_schemes
             .iter()
-            .map(|scheme| render(&scheme.kind, &credentials))
+            .map(|scheme| render(scheme.name, &scheme.kind, &credentials))
             .collect();
         let fallback = match (
             &credentials.bearer,
@@ -426,11 +460,11 @@ fn merge_cookies(
 }
 
 /// What `kind` sends with `creds`, or `None` when they hold nothing for it.
-fn render(kind: &SchemeKind, creds: &Credentials) -> Option<Rendered> {
+fn render(scheme: &str, kind: &SchemeKind, creds: &Credentials) -> Option<Rendered> {
+    let own = creds.scheme_secret(scheme);
     match kind {
-        SchemeKind::Bearer => creds
-            .bearer
-            .as_ref()
+        SchemeKind::Bearer => own
+            .or(creds.bearer.as_ref())
             .or(creds.api_key.as_ref())
             .map(|token| bearer(token)),
         SchemeKind::Basic => creds
@@ -438,7 +472,7 @@ fn render(kind: &SchemeKind, creds: &Credentials) -> Option<Rendered> {
             .as_ref()
             .map(|(user, password)| basic(user, password)),
         SchemeKind::ApiKey { location, name } => {
-            let key = creds.api_key.as_ref()?;
+            let key = own.or(creds.api_key.as_ref())?;
             Some(match location {
                 ApiKeyLocation::Header => HeaderName::from_bytes(name.as_bytes())
                     .map_err(|_| Invalid::HeaderName(name))

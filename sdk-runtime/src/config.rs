@@ -89,6 +89,12 @@ impl<C> ClientBuilder<C> {
         self.credentials(Credentials::api_key(key))
     }
 
+    /// Sets the secret of one named security scheme, for APIs that want several
+    /// different keys at once (see [`Credentials::for_scheme`]).
+    pub fn scheme_key(self, scheme: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.credentials(Credentials::for_scheme(scheme, secret))
+    }
+
     /// Sets the bearer token for bearer, oauth2 and openIdConnect schemes.
     pub fn bearer_token(self, token: impl Into<String>) -> Self {
         self.credentials(Credentials::bearer(token))

@@ -322,3 +322,25 @@ fn client_debug_never_shows_the_key() {
     assert!(!debug.contains(&KEY[8..]), "{debug}");
     assert!(debug.contains("https://eu.example.com/v2"), "{debug}");
 }
+
+#[tokio::test]
+async fn a_key_per_scheme_wins_over_the_shared_key() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(thing_json()))
+        .mount(&server)
+        .await;
+    let client = sink::Client::builder()
+        .base_url(server.uri())
+        .api_key(KEY)
+        .scheme_key("apiKeyQuery", "query-only-secret")
+        .build()
+        .expect("client builds");
+    let body = types::UploadFileBody { file: Binary::from("x"), purpose: None, meta: None };
+    client.files().upload_file(&body).await.expect("uploaded");
+    client.things().list_things().await.expect_err("a thing is not a page");
+    let requests = server.received_requests().await.expect("recorded");
+    assert_eq!(requests[0].url.query(), Some("api_key=query-only-secret"));
+    assert_eq!(header(&requests[1], "authorization"), Some(format!("Bearer {KEY}").as_str()));
+    assert!(!format!("{client:?}").contains("query-only-secret"));
+}
