@@ -66,10 +66,20 @@ async fn query_styles_on_the_wire() {
     r.query("ids", &[1, 2], QueryStyle::FormNoExplode);
     r.query("sp", &["x", "y"], QueryStyle::SpaceDelimited);
     r.query("pipe", &["x", "y"], QueryStyle::PipeDelimited);
-    // `json!` objects are sorted by key; structs keep declaration order.
+    // Structs keep declaration order (a `json!` object's order depends on serde_json's
+    // `preserve_order` feature, which another crate of the build may turn on).
+    #[derive(serde::Serialize)]
+    struct Owner {
+        name: &'static str,
+    }
+    #[derive(serde::Serialize)]
+    struct Filter {
+        age: [u32; 2],
+        owner: Owner,
+    }
     r.query(
         "filter",
-        &json!({"owner": {"name": "ann"}, "age": [1, 2]}),
+        &Filter { age: [1, 2], owner: Owner { name: "ann" } },
         QueryStyle::DeepObject,
     );
     r.query("limit", &Some(10), QueryStyle::Form);
@@ -159,16 +169,33 @@ async fn form_body_nests_with_brackets() {
     let server = server_answering(ResponseTemplate::new(204)).await;
     let client = builder(&server).build().unwrap();
     let mut r = req(&CREATE_PET);
-    r.form_body(
-        &json!({"name": "a b", "meta": {"k": "v", "n": null}, "items": [{"p": 1}, {"p": 2}]}),
-    );
+    #[derive(serde::Serialize)]
+    struct Meta {
+        k: &'static str,
+        n: Option<u32>,
+    }
+    #[derive(serde::Serialize)]
+    struct Item {
+        p: u32,
+    }
+    #[derive(serde::Serialize)]
+    struct Form {
+        items: [Item; 2],
+        meta: Meta,
+        name: &'static str,
+    }
+    r.form_body(&Form {
+        items: [Item { p: 1 }, Item { p: 2 }],
+        meta: Meta { k: "v", n: None },
+        name: "a b",
+    });
     send_empty(&client, r).await.unwrap();
     let sent = only_request(&server).await;
     assert_eq!(
         header(&sent, "content-type"),
         Some("application/x-www-form-urlencoded")
     );
-    // serde_json keeps object keys sorted.
+    // Fields in declaration order; `None` adds nothing.
     assert_eq!(
         String::from_utf8(sent.body).unwrap(),
         "items%5B0%5D%5Bp%5D=1&items%5B1%5D%5Bp%5D=2&meta%5Bk%5D=v&name=a%20b"

@@ -159,9 +159,16 @@ async fn debug_mode_never_logs_secrets() {
         .build()
         .unwrap();
     errors.push(send::<Pet>(&offline, req(&QUERY_AUTH)).await.unwrap_err());
-    let slow = builder(&server)
+    // A server that stalls, so the timeout fires however fast loopback is.
+    let stalling = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&stalling)
+        .await;
+    let slow = builder(&stalling)
         .api_key(KEY)
-        .timeout(Duration::from_nanos(1))
+        .debug(true)
+        .timeout(Duration::from_millis(20))
         .max_retries(0)
         .build()
         .unwrap();

@@ -28,7 +28,7 @@ fn schema(name: &str) -> String {
 #[test]
 fn the_table_lists_every_component_and_body_schema() {
     let pointers: Vec<&str> = api::__schema_table::SCHEMAS.iter().map(|(p, _, _)| *p).collect();
-    for name in ["Image", "Currency", "Money", "PaymentMethod", "ResponseMetadata", "Page", "Attachment"] {
+    for name in ["Image", "Currency", "Money", "PaymentMethod", "ResponseMetadata", "Page", "Attachment", "PaymentExtras"] {
         assert!(pointers.contains(&schema(name).as_str()), "{name} missing from {pointers:?}");
     }
     let body = "#/paths/~1images/get/responses/200/content/application~1json/schema";
@@ -87,6 +87,14 @@ fn a_required_name_without_a_property_is_kept() {
 fn binary_text_is_written_back_as_a_string() {
     let attachment = json!({"file": "file content", "name": "a.txt"});
     assert_eq!(round_trip(&schema("Attachment"), attachment.clone()), Ok(attachment));
+}
+
+#[test]
+fn a_map_beside_a_union_keeps_every_property() {
+    let extras = json!({"lodging.room": "12", "airline.code": "LH", "riskdata.score": "3"});
+    assert_eq!(round_trip(&schema("PaymentExtras"), extras.clone()), Ok(extras));
+    let typed: types::PaymentExtras = serde_json::from_value(json!({"a": "b"})).expect("decodes");
+    assert_eq!(typed.get("a").map(String::as_str), Some("b"));
 }
 
 #[test]

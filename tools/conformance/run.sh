@@ -14,9 +14,10 @@
 # back and validates the result with the `jsonschema` crate (src/). All crates share one
 # target directory, target/conformance/target, so dependencies build once.
 #
-# Prints failures and skipped schemas (with the reason), a table per document and
-# `N passed, M failed, K skipped` (schemas). Exits non-zero when a schema failed or a
-# document did not build. Failing instances are kept in target/conformance/failures/.
+# Prints failures, skipped schemas (with the reason) and document faults, a table per
+# document and `N passed, M failed, K skipped` (schemas). Exits non-zero when a schema
+# failed or a document did not build. Failing instances are kept in
+# target/conformance/failures/. See README.md beside this script.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

@@ -533,6 +533,9 @@ impl<'a> TypeSpace<'a> {
             members.push((i, part));
         }
         let wrap = |ty: Ty| if nullable { ty.option() } else { ty };
+        if let Some(map) = self.map_beside_union(ptr, hint) {
+            return wrap(map);
+        }
         if let [(i, only)] = members.as_slice() {
             let part_ptr = pointer::push(&pointer::push(ptr, keyword), &i.to_string());
             let ty = self.schema_ref(only, &part_ptr, hint);

@@ -10,7 +10,9 @@ use std::collections::HashSet;
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::TypeSpace;
+use super::{Ty, TypeSpace};
+use crate::model::refs;
+use crate::pointer;
 
 impl<'a> TypeSpace<'a> {
     /// A property that every member of a union declares as a string enum, with values no
@@ -56,6 +58,22 @@ impl<'a> TypeSpace<'a> {
             return Some((name, all));
         }
         None
+    }
+
+    /// `additionalProperties: S` beside the union with no `properties` of its own: every
+    /// value of the object must match `S` whatever member it also matches (adyen's
+    /// `additionalData`: a map of strings that fits one of many all-optional shapes), so
+    /// a map of `S` holds every value, where the first member that fits would drop the
+    /// properties it does not declare.
+    pub(super) fn map_beside_union(&mut self, ptr: &str, hint: &str) -> Option<Ty> {
+        let node = self.lookup(ptr)?;
+        if node.get("properties").is_some() {
+            return None;
+        }
+        let additional = node.get("additionalProperties").filter(|a| a.as_object().is_some_and(|o| !o.is_empty()))?;
+        let schema = refs::parse::<ReferenceOr<Schema>>(additional).ok()?;
+        let value = self.schema_ref(&schema, &pointer::push(ptr, "additionalProperties"), &format!("{hint} Value"));
+        Some(Ty::Map(Box::new(value)))
     }
 
     /// How many properties a union member requires, its direct `allOf` parts included.
