@@ -37,6 +37,7 @@ if (!outPath) {
   process.exit(2);
 }
 const COUNT = Number(countArg);
+const SPARES = Math.ceil(COUNT / 4) + 2;
 const SEED = Number(seedArg) >>> 0;
 export const UNKNOWN_ENUM = "sdkconf_unknown_enum_value";
 const KEPT_REQUIRED = "x-sdkconf-required";
@@ -268,6 +269,15 @@ function inline(node, stack, depth) {
   // resolve `$ref`s inside them.
   for (const [k, v] of Object.entries(node)) if (!k.startsWith("x-")) out[k] = v;
   const required = new Set(Array.isArray(out.required) ? out.required : []);
+  // json-schema-faker makes a string wherever it sees `pattern`, even on an integer.
+  const t = types(out);
+  if (t.length > 0 && !t.includes("string")) for (const k of ["pattern", "minLength", "maxLength"]) delete out[k];
+  // It also leaves out a required name that has no property: any value will do.
+  if (out.properties || t.includes("object")) {
+    for (const name of required) {
+      if (!out.properties || !(name in out.properties)) out.properties = { ...out.properties, [name]: {} };
+    }
+  }
   if (out.properties && typeof out.properties === "object") {
     const props = {};
     for (const [name, prop] of Object.entries(out.properties)) {
@@ -368,7 +378,9 @@ const instancesOf = (pointer) => {
   const instances = [];
   const errors = [];
   variantCache.clear();
-  for (let i = 0; i < Math.max(COUNT, 1); i++) {
+  // Spare random instances stand in for generator output the schema rejects (an instance
+  // that fits two `oneOf` members, say); the checker stops after COUNT valid ones.
+  for (let i = 0; i < Math.max(COUNT, 1) + SPARES; i++) {
     try {
       instances.push(generate(pointer, i));
     } catch (e) {

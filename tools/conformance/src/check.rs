@@ -112,6 +112,11 @@ pub fn check_all(table: &[Entry], input: &Value) -> Result<Vec<SchemaResult>, St
         .iter()
         .filter_map(|s| Some((s.get("pointer")?.as_str()?, s)))
         .collect();
+    // The generator adds spare instances; `count` valid ones are enough.
+    let count = input
+        .get("count")
+        .and_then(Value::as_u64)
+        .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     let results = table
         .iter()
         .map(|(pointer, ty, round_trip)| {
@@ -126,7 +131,9 @@ pub fn check_all(table: &[Entry], input: &Value) -> Result<Vec<SchemaResult>, St
                 skipped: None,
             };
             match generated.get(pointer) {
-                Some(entry) => check_schema(&mut result, entry, *round_trip, draft, &registry),
+                Some(entry) => {
+                    check_schema(&mut result, entry, *round_trip, count, (draft, &registry))
+                }
                 None => result.skipped = Some("the generator was not asked for it".into()),
             }
             result
@@ -141,8 +148,8 @@ fn check_schema(
     result: &mut SchemaResult,
     entry: &Value,
     round_trip: crate::RoundTrip,
-    draft: Draft,
-    registry: &Registry<'_>,
+    count: usize,
+    (draft, registry): (Draft, &Registry<'_>),
 ) {
     let instances = entry
         .get("instances")
@@ -176,6 +183,9 @@ fn check_schema(
         }
     };
     for instance in instances {
+        if result.checked >= count {
+            break;
+        }
         let kind = instance
             .get("kind")
             .and_then(Value::as_str)

@@ -80,7 +80,11 @@ fn run_check(
     let input: Value =
         serde_json::from_str(&text).map_err(|e| format!("parsing {instances_path}: {e}"))?;
     let results = check::check_all(table, &input)?;
-    let faults = input.get("faults").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    let faults = input
+        .get("faults")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     let mut summary = report::Summary::of(&results);
     summary.faults = faults.len();
     report::print_faults(document, faults);

@@ -71,7 +71,11 @@ impl Summary {
         for n in self.by_cause {
             let _ = write!(row, "\t{n}");
         }
-        let _ = writeln!(row, "\t{}\t{}\t{}\t{}", self.faults, self.passed, self.failed, self.skipped);
+        let _ = writeln!(
+            row,
+            "\t{}\t{}\t{}\t{}",
+            self.faults, self.passed, self.failed, self.skipped
+        );
         row
     }
 }
@@ -80,8 +84,14 @@ impl Summary {
 /// the document means, read the way the macro reads them.
 pub fn print_faults(document: &str, faults: &[serde_json::Value]) {
     for fault in faults {
-        let at = fault.get("pointer").and_then(serde_json::Value::as_str).unwrap_or("?");
-        let what = fault.get("fault").and_then(serde_json::Value::as_str).unwrap_or("?");
+        let at = fault
+            .get("pointer")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("?");
+        let what = fault
+            .get("fault")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("?");
         println!("{document}: DOCUMENT FAULT {at}: {what}");
     }
 }
@@ -136,10 +146,10 @@ pub fn print_details(document: &str, results: &[SchemaResult], failures_dir: Opt
                 "instance": failure.instance,
                 "output": failure.output,
             });
-            if let Ok(text) = serde_json::to_string_pretty(&record) {
-                if std::fs::write(&path, text).is_ok() {
-                    let _ = write!(line, " [{}]", path.display());
-                }
+            let written = serde_json::to_string_pretty(&record)
+                .is_ok_and(|text| std::fs::write(&path, text).is_ok());
+            if written {
+                let _ = write!(line, " [{}]", path.display());
             }
         }
         println!("{line}");
