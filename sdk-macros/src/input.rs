@@ -45,11 +45,17 @@ impl Parse for Input {
                 }
                 return Err(syn::Error::new(
                     key.span(),
-                    format!("unknown option `{key}`; the options are `crate = path::to::sdk_runtime` and `schema_table`"),
+                    format!(
+                        "unknown option `{key}`; the options are `crate = path::to::sdk_runtime` and `schema_table`"
+                    ),
                 ));
             }
         }
-        Ok(Input { path, runtime, schema_table })
+        Ok(Input {
+            path,
+            runtime,
+            schema_table,
+        })
     }
 }
 

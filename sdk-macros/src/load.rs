@@ -144,7 +144,10 @@ mod tests {
             let _ = crate::expand::generate(quote::quote!(#path), None);
         };
         let thread = std::thread::Builder::new().stack_size(8 << 20).spawn(run);
-        thread.expect("spawn").join().expect("the macro does not panic");
+        thread
+            .expect("spawn")
+            .join()
+            .expect("the macro does not panic");
     }
 
     /// The inputs the fuzzer (`fuzz/`) once crashed or hung on, and the hostile documents
@@ -172,12 +175,23 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("create a scratch directory");
         let shapes = [
             ("alias", r##"{"$ref": "#/components/schemas/S{next}"}"##),
-            ("field", r##"{"type": "object", "properties": {"next": {"$ref": "#/components/schemas/S{next}"}}}"##),
-            ("array", r##"{"type": "array", "items": {"$ref": "#/components/schemas/S{next}"}}"##),
+            (
+                "field",
+                r##"{"type": "object", "properties": {"next": {"$ref": "#/components/schemas/S{next}"}}}"##,
+            ),
+            (
+                "array",
+                r##"{"type": "array", "items": {"$ref": "#/components/schemas/S{next}"}}"##,
+            ),
         ];
         for (name, shape) in shapes {
             let schemas: Vec<String> = (0..5000)
-                .map(|i| format!(r#""S{i}": {}"#, shape.replace("{next}", &(i + 1).to_string())))
+                .map(|i| {
+                    format!(
+                        r#""S{i}": {}"#,
+                        shape.replace("{next}", &(i + 1).to_string())
+                    )
+                })
                 .collect();
             let doc = format!(
                 r#"{{"openapi": "3.0.3", "info": {{"title": "T", "version": "1"}}, "paths": {{}},

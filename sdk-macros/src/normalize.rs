@@ -12,7 +12,14 @@
 use serde_json::{Map, Value};
 
 /// Keys whose values are data, not schemas: never rewritten.
-const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "const", "x-examples"];
+const DATA_KEYS: &[&str] = &[
+    "example",
+    "examples",
+    "default",
+    "enum",
+    "const",
+    "x-examples",
+];
 
 /// Nesting beyond this is left as it is (the model degrades it to a free-form value).
 const MAX_DEPTH: usize = 256;
@@ -42,18 +49,24 @@ fn check_version(obj: &Map<String, Value>) -> Result<(), (String, String)> {
     if obj.contains_key("swagger") {
         return Err((
             "#/swagger".into(),
-            "Swagger 2.0 documents are not supported; convert the document to OpenAPI 3 first".into(),
+            "Swagger 2.0 documents are not supported; convert the document to OpenAPI 3 first"
+                .into(),
         ));
     }
     let version = match obj.get("openapi") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
-        Some(_) => return Err(("#/openapi".into(), "`openapi` must be a version string such as \"3.0.3\"".into())),
+        Some(_) => {
+            return Err((
+                "#/openapi".into(),
+                "`openapi` must be a version string such as \"3.0.3\"".into(),
+            ));
+        }
         None => {
             return Err((
                 "#".into(),
                 "this is not an OpenAPI document: the `openapi` version field is missing".into(),
-            ))
+            ));
         }
     };
     if version.starts_with("3.0") || version.starts_with("3.1") {
@@ -75,11 +88,22 @@ fn check_shape(obj: &Map<String, Value>) -> Result<(), (String, String)> {
     const OBJECTS: &[&str] = &["info", "paths", "components", "webhooks", "x-webhooks"];
     const LISTS: &[&str] = &["servers", "tags", "security"];
     const COMPONENTS: &[&str] = &[
-        "schemas", "responses", "parameters", "examples", "requestBodies", "headers",
-        "securitySchemes", "links", "callbacks", "pathItems",
+        "schemas",
+        "responses",
+        "parameters",
+        "examples",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
     ];
     let wrong = |pointer: String, key: &str, expected: &str, found: &Value| {
-        Err((pointer, format!("`{key}` must be {expected}, found {}", json_type(found))))
+        Err((
+            pointer,
+            format!("`{key}` must be {expected}, found {}", json_type(found)),
+        ))
     };
     for key in OBJECTS {
         match obj.get(*key) {
@@ -97,7 +121,12 @@ fn check_shape(obj: &Map<String, Value>) -> Result<(), (String, String)> {
         for key in COMPONENTS {
             match components.get(*key) {
                 Some(v) if !v.is_object() => {
-                    return wrong(format!("#/components/{key}"), key, "a map from names to definitions", v);
+                    return wrong(
+                        format!("#/components/{key}"),
+                        key,
+                        "a map from names to definitions",
+                        v,
+                    );
                 }
                 _ => {}
             }
@@ -174,7 +203,8 @@ fn walk_schema(node: &mut Value, depth: usize) {
 fn fix_schema(obj: &mut Map<String, Value>) {
     fix_type(obj);
     if let Some(value) = obj.remove("const") {
-        obj.entry("enum").or_insert_with(|| Value::Array(vec![value]));
+        obj.entry("enum")
+            .or_insert_with(|| Value::Array(vec![value]));
     }
     fix_enum(obj);
     fix_exclusive_bound(obj, "exclusiveMinimum", "minimum");
@@ -197,19 +227,34 @@ fn fix_schema(obj: &mut Map<String, Value>) {
     drop_if(obj, "required", |v| {
         !v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
     });
-    for key in ["nullable", "readOnly", "writeOnly", "deprecated", "uniqueItems"] {
+    for key in [
+        "nullable",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "uniqueItems",
+    ] {
         drop_if(obj, key, |v| !v.is_boolean());
     }
     for key in ["format", "pattern"] {
         drop_if(obj, key, |v| !v.is_string());
     }
-    for key in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"] {
+    for key in [
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+    ] {
         drop_if(obj, key, |v| v.as_u64().is_none());
     }
     for key in ["minimum", "maximum", "multipleOf"] {
         drop_if(obj, key, |v| !v.is_number());
     }
-    drop_if(obj, "additionalProperties", |v| !(v.is_boolean() || v.is_object()));
+    drop_if(obj, "additionalProperties", |v| {
+        !(v.is_boolean() || v.is_object())
+    });
     drop_if(obj, "properties", |v| !v.is_object());
     drop_if(obj, "discriminator", |v| {
         !v.get("propertyName").is_some_and(Value::is_string)
@@ -258,7 +303,10 @@ fn fix_type(obj: &mut Map<String, Value>) {
     let Some(ty) = obj.get("type") else { return };
     let mut types: Vec<String> = match ty {
         Value::String(s) => vec![s.clone()],
-        Value::Array(items) => items.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
         _ => Vec::new(),
     };
     let had_null = types.iter().any(|t| t == "null");
@@ -360,8 +408,14 @@ mod tests {
             "C": {"type": "null"},
         }}}));
         let s = &doc["components"]["schemas"];
-        assert_eq!(s["A"], json!({"type": "string", "nullable": true, "enum": ["x"]}));
-        assert_eq!(s["B"], json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0}));
+        assert_eq!(
+            s["A"],
+            json!({"type": "string", "nullable": true, "enum": ["x"]})
+        );
+        assert_eq!(
+            s["B"],
+            json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0})
+        );
         assert_eq!(s["C"], json!({"nullable": true}));
     }
 
@@ -381,20 +435,34 @@ mod tests {
             "schemas": {"X": {"type": "object", "example": {"type": ["a", "null"]}}},
             "securitySchemes": {"k": {"type": "apiKey", "in": "header", "name": "K"}},
         }}));
-        assert_eq!(doc["components"]["schemas"]["X"]["example"], json!({"type": ["a", "null"]}));
-        assert_eq!(doc["components"]["securitySchemes"]["k"]["type"], json!("apiKey"));
+        assert_eq!(
+            doc["components"]["schemas"]["X"]["example"],
+            json!({"type": ["a", "null"]})
+        );
+        assert_eq!(
+            doc["components"]["securitySchemes"]["k"]["type"],
+            json!("apiKey")
+        );
     }
 
     #[test]
     fn nested_schemas_are_reached() {
-        let doc = norm(json!({"openapi": "3.1.0", "paths": {"/a": {"get": {"parameters": [
-            {"name": "p", "in": "query", "schema": {"type": "object", "properties": {
-                "q": {"type": ["integer", "null"]},
-                "r": {"type": "array", "items": {"oneOf": [{"const": 1}]}}
-            }}}
-        ]}}}}));
+        let doc = norm(
+            json!({"openapi": "3.1.0", "paths": {"/a": {"get": {"parameters": [
+                {"name": "p", "in": "query", "schema": {"type": "object", "properties": {
+                    "q": {"type": ["integer", "null"]},
+                    "r": {"type": "array", "items": {"oneOf": [{"const": 1}]}}
+                }}}
+            ]}}}}),
+        );
         let schema = &doc["paths"]["/a"]["get"]["parameters"][0]["schema"];
-        assert_eq!(schema["properties"]["q"], json!({"type": "integer", "nullable": true}));
-        assert_eq!(schema["properties"]["r"]["items"]["oneOf"][0], json!({"enum": [1]}));
+        assert_eq!(
+            schema["properties"]["q"],
+            json!({"type": "integer", "nullable": true})
+        );
+        assert_eq!(
+            schema["properties"]["r"]["items"]["oneOf"][0],
+            json!({"enum": [1]})
+        );
     }
 }

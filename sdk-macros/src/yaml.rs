@@ -41,9 +41,12 @@ pub fn apply_merge_keys(value: &mut Value, depth: usize) {
                     }
                 }
             }
-            map.values_mut().for_each(|v| apply_merge_keys(v, depth + 1));
+            map.values_mut()
+                .for_each(|v| apply_merge_keys(v, depth + 1));
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| apply_merge_keys(v, depth + 1)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| apply_merge_keys(v, depth + 1)),
         _ => {}
     }
 }

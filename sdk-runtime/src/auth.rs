@@ -136,12 +136,18 @@ impl Credentials {
 
     /// The secret set for `scheme` with [`for_scheme`](Self::for_scheme).
     fn scheme_secret(&self, scheme: &str) -> Option<&String> {
-        self.per_scheme.iter().find(|(s, _)| s == scheme).map(|(_, secret)| secret)
+        self.per_scheme
+            .iter()
+            .find(|(s, _)| s == scheme)
+            .map(|(_, secret)| secret)
     }
 
     /// Whether no credential is set.
     pub fn is_empty(&self) -> bool {
-        self.api_key.is_none() && self.bearer.is_none() && self.basic.is_none() && self.per_scheme.is_empty()
+        self.api_key.is_none()
+            && self.bearer.is_none()
+            && self.basic.is_none()
+            && self.per_scheme.is_empty()
     }
 }
 

@@ -97,7 +97,10 @@ mod tests {
         assert_eq!(b.as_bytes(), b"hi");
         let b: Binary = serde_json::from_str("[1,2]").unwrap();
         assert_eq!(b.as_bytes(), &[1, 2]);
-        assert_eq!(serde_json::to_string(&Binary::from("hi")).unwrap(), "\"hi\"");
+        assert_eq!(
+            serde_json::to_string(&Binary::from("hi")).unwrap(),
+            "\"hi\""
+        );
         assert_eq!(
             serde_json::to_string(&Binary::new(vec![0xffu8])).unwrap(),
             "[255]"

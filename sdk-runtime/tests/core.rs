@@ -79,7 +79,10 @@ async fn query_styles_on_the_wire() {
     }
     r.query(
         "filter",
-        &Filter { age: [1, 2], owner: Owner { name: "ann" } },
+        &Filter {
+            age: [1, 2],
+            owner: Owner { name: "ann" },
+        },
         QueryStyle::DeepObject,
     );
     r.query("limit", &Some(10), QueryStyle::Form);

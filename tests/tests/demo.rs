@@ -12,7 +12,11 @@ fn demo_runs_every_step() {
         .output()
         .expect("the demo starts");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "demo failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "demo failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     for line in [
         "ok: the key never shows in Debug output",
         "ok: 250 users in 3 chunked requests, none failed",

@@ -17,7 +17,10 @@ const KEY: &str = "ks_live_0123456789abcdef";
 /// A server answering every request with `response`, and a client pointed at it.
 async fn serve(response: ResponseTemplate) -> (MockServer, sink::Client) {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(response).mount(&server).await;
+    Mock::given(any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
     let client = sink::Client::builder()
         .base_url(server.uri())
         .api_key(KEY)
@@ -97,7 +100,11 @@ async fn list_encodes_every_parameter_style() {
     assert!(matches!(thing.value, Some(types::StringOrNumber::Number(n)) if n == 3.0));
     assert_eq!(thing.children.as_ref().map(Vec::len), Some(1));
     assert_eq!(
-        thing.owner.as_ref().and_then(|o| o.address.as_ref()).and_then(|a| a.city.as_deref()),
+        thing
+            .owner
+            .as_ref()
+            .and_then(|o| o.address.as_ref())
+            .and_then(|a| a.city.as_deref()),
         Some("London")
     );
 
@@ -106,11 +113,16 @@ async fn list_encodes_every_parameter_style() {
     assert_eq!(request.url.path(), "/things");
     assert_eq!(
         request.url.query(),
-        Some("limit=10&tags=a&tags=b%20c&ids=1,2&filter%5Bcolor%5D=dark%20red&filter%5Bsize%5D=3&sort=asc")
+        Some(
+            "limit=10&tags=a&tags=b%20c&ids=1,2&filter%5Bcolor%5D=dark%20red&filter%5Bsize%5D=3&sort=asc"
+        )
     );
     assert_eq!(header(&request, "x-trace-token"), Some("trace-1"));
     assert_eq!(header(&request, "cookie"), Some("session=s1"));
-    assert_eq!(header(&request, "authorization"), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(
+        header(&request, "authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
     let agent = header(&request, "user-agent").expect("a user agent");
     assert!(agent.starts_with("sdk-runtime/"), "{agent}");
     assert!(agent.contains("Kitchen Sink"), "{agent}");
@@ -124,10 +136,17 @@ async fn range_status_decodes_typed_error() {
             .insert_header("x-request-id", "req_418"),
     )
     .await;
-    let err = client.things().list_things().await.expect_err("4XX is an error");
+    let err = client
+        .things()
+        .list_things()
+        .await
+        .expect_err("4XX is an error");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(418));
     assert_eq!(err.request_id(), Some("req_418"));
-    assert_eq!(err.body::<types::Problem>().map(|p| p.code.as_str()), Some("teapot"));
+    assert_eq!(
+        err.body::<types::Problem>().map(|p| p.code.as_str()),
+        Some("teapot")
+    );
     assert!(err.to_string().contains("req_418"), "{err}");
 }
 
@@ -135,8 +154,14 @@ async fn range_status_decodes_typed_error() {
 async fn several_success_types_decode_by_status() {
     let (server, client) = serve(ResponseTemplate::new(201).set_body_json(thing_json())).await;
     let new_thing: types::Thing = serde_json::from_value(thing_json()).expect("fixture decodes");
-    let created = client.things().create_thing(&new_thing).await.expect("created");
-    assert!(matches!(&*created, types::CreateThingResponse::Created(t) if t.name2.as_deref() == Some("WIDGET")));
+    let created = client
+        .things()
+        .create_thing(&new_thing)
+        .await
+        .expect("created");
+    assert!(
+        matches!(&*created, types::CreateThingResponse::Created(t) if t.name2.as_deref() == Some("WIDGET"))
+    );
     assert_eq!(created.request_id(), None);
 
     let request = only_request(&server).await;
@@ -146,14 +171,22 @@ async fn several_success_types_decode_by_status() {
     assert_eq!(sent["kind"], "=");
     assert_eq!(sent["2fa"], true);
     assert!(sent.get("future_field").is_none());
-    assert!(sent.get("nickname").is_none(), "absent optional fields are not sent");
+    assert!(
+        sent.get("nickname").is_none(),
+        "absent optional fields are not sent"
+    );
     assert!(header(&request, "idempotency-key").is_some_and(|k| !k.is_empty()));
 
     let (_server, client) = serve(
-        ResponseTemplate::new(200).set_body_json(json!({"id": "t1", "since": "2026-11-27T00:00:00Z"})),
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"id": "t1", "since": "2026-11-27T00:00:00Z"})),
     )
     .await;
-    let existing = client.things().create_thing(&new_thing).await.expect("existing");
+    let existing = client
+        .things()
+        .create_thing(&new_thing)
+        .await
+        .expect("existing");
     match existing.into_inner() {
         types::CreateThingResponse::Ok(e) => assert_eq!(e.id, "t1"),
         other => panic!("expected the 200 variant, got {other:?}"),
@@ -169,20 +202,38 @@ async fn several_error_types_decode_by_status() {
             .insert_header("x-request-id", "req_409"),
     )
     .await;
-    let err = client.things().create_thing(&new_thing).await.expect_err("conflict");
+    let err = client
+        .things()
+        .create_thing(&new_thing)
+        .await
+        .expect_err("conflict");
     assert_eq!(err.request_id(), Some("req_409"));
-    assert!(matches!(err.body::<types::CreateThingError>(), Some(types::CreateThingError::Conflict(c)) if c.existing_id == "t9"));
+    assert!(
+        matches!(err.body::<types::CreateThingError>(), Some(types::CreateThingError::Conflict(c)) if c.existing_id == "t9")
+    );
 
-    let (_server, client) = serve(ResponseTemplate::new(500).set_body_json(json!({"code": "boom"}))).await;
-    let err = client.things().create_thing(&new_thing).await.expect_err("server error");
-    assert!(matches!(err.body::<types::CreateThingError>(), Some(types::CreateThingError::Default(p)) if p.code == "boom"));
+    let (_server, client) =
+        serve(ResponseTemplate::new(500).set_body_json(json!({"code": "boom"}))).await;
+    let err = client
+        .things()
+        .create_thing(&new_thing)
+        .await
+        .expect_err("server error");
+    assert!(
+        matches!(err.body::<types::CreateThingError>(), Some(types::CreateThingError::Default(p)) if p.code == "boom")
+    );
     assert!(err.to_string().contains("no request id"), "{err}");
 }
 
 #[tokio::test]
 async fn undecodable_body_keeps_raw_bytes() {
-    let (_server, client) = serve(ResponseTemplate::new(200).set_body_string("{\"data\": 42}")).await;
-    let err = client.things().list_things().await.expect_err("wrong shape");
+    let (_server, client) =
+        serve(ResponseTemplate::new(200).set_body_string("{\"data\": 42}")).await;
+    let err = client
+        .things()
+        .list_things()
+        .await
+        .expect_err("wrong shape");
     assert!(err.is_decode());
     assert_eq!(err.raw_body(), Some(&b"{\"data\": 42}"[..]));
 }
@@ -199,7 +250,10 @@ async fn path_segments_are_encoded_and_vendor_json_decodes_recursively() {
         .await
         .expect("part");
     assert_eq!(node.parent.as_ref().map(|p| p.label.as_str()), Some("up"));
-    assert_eq!(node.children.as_ref().map(|c| c[0].label.as_str()), Some("leaf"));
+    assert_eq!(
+        node.children.as_ref().map(|c| c[0].label.as_str()),
+        Some("leaf")
+    );
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/things/a%20b%2Fc%3F/parts/7");
     assert_eq!(request.url.query(), Some("type=wheel"));
@@ -208,7 +262,11 @@ async fn path_segments_are_encoded_and_vendor_json_decodes_recursively() {
 #[tokio::test]
 async fn empty_error_body_is_a_status_error() {
     let (_server, client) = serve(ResponseTemplate::new(404)).await;
-    let err = client.things().get_part("x", 1, "y").await.expect_err("404");
+    let err = client
+        .things()
+        .get_part("x", 1, "y")
+        .await
+        .expect_err("404");
     assert!(err.is_status());
     assert!(!err.is_retryable());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
@@ -230,20 +288,28 @@ async fn nested_form_with_basic_auth_and_text_answer() {
         amount: 5,
         metadata: Some(types::FormBodyMetadata {
             order: Some("o 1".into()),
-            nested: Some(types::FormBodyMetadataNested { deep: Some("y".into()) }),
+            nested: Some(types::FormBodyMetadataNested {
+                deep: Some("y".into()),
+            }),
         }),
         items: Some(vec!["a".into(), "b".into()]),
     };
     let text = client.submit_form(&form).await.expect("form accepted");
     assert_eq!(text.as_str(), "received");
     let request = only_request(&server).await;
-    assert_eq!(header(&request, "content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        header(&request, "content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
     assert_eq!(
         String::from_utf8_lossy(&request.body),
         "amount=5&metadata%5Border%5D=o%201&metadata%5Bnested%5D%5Bdeep%5D=y&items%5B0%5D=a&items%5B1%5D=b"
     );
     // basic auth: base64("ada:hunter2")
-    assert_eq!(header(&request, "authorization"), Some("Basic YWRhOmh1bnRlcjI="));
+    assert_eq!(
+        header(&request, "authorization"),
+        Some("Basic YWRhOmh1bnRlcjI=")
+    );
 }
 
 #[tokio::test]
@@ -260,7 +326,10 @@ async fn multipart_upload_with_key_in_query() {
     assert_eq!(request.url.query(), Some(format!("api_key={KEY}").as_str()));
     assert!(header(&request, "authorization").is_none());
     let content_type = header(&request, "content-type").unwrap_or_default();
-    assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
     let raw = &request.body;
     let find = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
     assert!(find(b"name=\"file\""));
@@ -282,8 +351,14 @@ async fn octet_stream_both_ways_with_cookie_key() {
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/files/report.bin/raw");
     assert_eq!(request.body, vec![1, 2, 3]);
-    assert_eq!(header(&request, "content-type"), Some("application/octet-stream"));
-    assert_eq!(header(&request, "cookie"), Some(format!("token={KEY}").as_str()));
+    assert_eq!(
+        header(&request, "content-type"),
+        Some("application/octet-stream")
+    );
+    assert_eq!(
+        header(&request, "cookie"),
+        Some(format!("token={KEY}").as_str())
+    );
 }
 
 #[tokio::test]
@@ -300,13 +375,27 @@ async fn operations_without_security_send_no_credentials() {
 fn unknown_values_decode_to_fallbacks() {
     let kind: types::Kind = serde_json::from_value(json!("medium")).expect("unknown enum value");
     assert_eq!(kind, types::Kind::Unknown("medium".into()));
-    let kinds: Vec<types::Kind> = serde_json::from_value(json!(["small", "SMALL", "!=", ""])).expect("known");
-    assert_eq!(kinds, [types::Kind::Small, types::Kind::Small2, types::Kind::NotEq, types::Kind::Value]);
-    assert_eq!(serde_json::to_value(types::Kind::NotEq).expect("serializes"), json!("!="));
+    let kinds: Vec<types::Kind> =
+        serde_json::from_value(json!(["small", "SMALL", "!=", ""])).expect("known");
+    assert_eq!(
+        kinds,
+        [
+            types::Kind::Small,
+            types::Kind::Small2,
+            types::Kind::NotEq,
+            types::Kind::Value
+        ]
+    );
+    assert_eq!(
+        serde_json::to_value(types::Kind::NotEq).expect("serializes"),
+        json!("!=")
+    );
 
-    let shape: types::Shape = serde_json::from_value(json!({"shape_type": "hexagon", "sides": 6})).expect("unknown tag");
+    let shape: types::Shape =
+        serde_json::from_value(json!({"shape_type": "hexagon", "sides": 6})).expect("unknown tag");
     assert!(matches!(shape, types::Shape::Unknown(v) if v["sides"] == 6));
-    let square: types::Shape = serde_json::from_value(json!({"shape_type": "square", "side": 2.0})).expect("square");
+    let square: types::Shape =
+        serde_json::from_value(json!({"shape_type": "square", "side": 2.0})).expect("square");
     assert!(matches!(square, types::Shape::Square(s) if s.side == 2.0));
     let value: types::StringOrNumber = serde_json::from_value(json!("x")).expect("string arm");
     assert!(matches!(value, types::StringOrNumber::String(s) if s == "x"));
@@ -336,11 +425,22 @@ async fn a_key_per_scheme_wins_over_the_shared_key() {
         .scheme_key("apiKeyQuery", "query-only-secret")
         .build()
         .expect("client builds");
-    let body = types::UploadFileBody { file: Binary::from("x"), purpose: None, meta: None };
+    let body = types::UploadFileBody {
+        file: Binary::from("x"),
+        purpose: None,
+        meta: None,
+    };
     client.files().upload_file(&body).await.expect("uploaded");
-    client.things().list_things().await.expect_err("a thing is not a page");
+    client
+        .things()
+        .list_things()
+        .await
+        .expect_err("a thing is not a page");
     let requests = server.received_requests().await.expect("recorded");
     assert_eq!(requests[0].url.query(), Some("api_key=query-only-secret"));
-    assert_eq!(header(&requests[1], "authorization"), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(
+        header(&requests[1], "authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
     assert!(!format!("{client:?}").contains("query-only-secret"));
 }

@@ -16,7 +16,9 @@ async fn list_create_and_get() {
         .and(query_param("limit", "10"))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(json!([{"id": 1, "name": "Rex"}, {"id": 2, "name": "Tom", "tag": "cat"}]))
+                .set_body_json(
+                    json!([{"id": 1, "name": "Rex"}, {"id": 2, "name": "Tom", "tag": "cat"}]),
+                )
                 .insert_header("x-request-id", "req_pets"),
         )
         .expect(1)
@@ -39,7 +41,10 @@ async fn list_create_and_get() {
         .mount(&server)
         .await;
 
-    let client = petstore::Client::builder().base_url(server.uri()).build().expect("client");
+    let client = petstore::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
     let pets = client.pets().list_pets().limit(10).await.expect("list");
     assert_eq!(pets.len(), 2);
     assert_eq!(pets.request_id(), Some("req_pets"));
@@ -47,7 +52,11 @@ async fn list_create_and_get() {
 
     let created = client
         .pets()
-        .create_pets(&petstore::types::Pet { id: 3, name: "Rex".into(), tag: None })
+        .create_pets(&petstore::types::Pet {
+            id: 3,
+            name: "Rex".into(),
+            tag: None,
+        })
         .send()
         .await
         .expect("create");
@@ -56,7 +65,9 @@ async fn list_create_and_get() {
     let err = client.pets().show_pet_by_id("42").await.expect_err("404");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(err.request_id(), Some("req_missing"));
-    let body = err.body::<petstore::types::Error>().expect("typed error body");
+    let body = err
+        .body::<petstore::types::Error>()
+        .expect("typed error body");
     assert_eq!(body.message, "no such pet");
     assert_eq!(err.attempts(), 1, "a 404 is never retried");
 }

@@ -26,7 +26,10 @@ const SPEC_V2_EXTRA: &str = r#"
 "#;
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 fn check(dir: &Path) -> (bool, String) {
@@ -34,11 +37,17 @@ fn check(dir: &Path) -> (bool, String) {
         .args(["check", "--quiet", "--offline"])
         .current_dir(dir)
         // A target directory of its own: the outer `cargo test` holds the workspace's lock.
-        .env("CARGO_TARGET_DIR", workspace().join("target/rebuild-check/target"))
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace().join("target/rebuild-check/target"),
+        )
         .env_remove("CARGO_MAKEFLAGS")
         .output()
         .expect("cargo runs");
-    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -75,5 +84,8 @@ fn editing_the_document_regenerates_the_client() {
 
     std::fs::write(dir.join("spec.yaml"), format!("{SPEC_V1}{SPEC_V2_EXTRA}")).expect("spec v2");
     let (ok, log) = check(&dir);
-    assert!(ok, "editing only the document regenerated the client:\n{log}");
+    assert!(
+        ok,
+        "editing only the document regenerated the client:\n{log}"
+    );
 }

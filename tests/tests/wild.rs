@@ -37,7 +37,10 @@ async fn openapi_31_keywords_become_rust_types() {
         .respond_with(ResponseTemplate::new(200).set_body_json(&body))
         .mount(&server)
         .await;
-    let client = thirty_one::Client::builder().base_url(server.uri()).build().expect("client");
+    let client = thirty_one::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
     let item = client.get_item("i1").await.expect("decodes").into_inner();
     // `type: [string, "null"]` → Option<String>
     let note: Option<String> = item.note;
@@ -73,7 +76,10 @@ async fn wild_30_document_degrades_and_works() {
         })))
         .mount(&server)
         .await;
-    let client = wild::Client::builder().base_url(server.uri()).build().expect("client");
+    let client = wild::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
     // No operationId: named from method and path. Out-of-range bounds did not stop the
     // integer parameter; enum values colliding after case folding got distinct names.
     let a = client
@@ -83,24 +89,52 @@ async fn wild_30_document_degrades_and_works() {
         .await
         .expect("decodes");
     assert_eq!(a.count, Some(3));
-    assert_eq!(a.flag, Some(true), "`required: true` on a property is dropped");
+    assert_eq!(
+        a.flag,
+        Some(true),
+        "`required: true` on a property is dropped"
+    );
     // A string enum holding numbers and null: numbers became strings, null made it optional.
-    assert!(matches!(a.level, Some(wild::types::GetAResponseLevel::Three)));
+    assert!(matches!(
+        a.level,
+        Some(wild::types::GetAResponseLevel::Three)
+    ));
     // `$ref` into `#/paths/...` is the same type as the node it points at.
     let b: wild::types::GetAResponse = client.get_b().await.expect("same body").into_inner();
     assert_eq!(b.size, Some(1));
     // An unknown media type is sent as bytes with that content type.
-    client.post_a().body(b"raw".to_vec()).await.expect("bytes body");
+    client
+        .post_a()
+        .body(b"raw".to_vec())
+        .await
+        .expect("bytes body");
     // A template variable with no declared parameter is still an argument.
     client.get_c("x y").await.expect("default response");
 
     let requests = server.received_requests().await.expect("recorded");
     assert_eq!(requests[0].url.query(), Some("offset=-5&mode=asc"));
-    assert_eq!(requests[2].headers.get("content-type").map(|v| v.as_bytes()), Some(&b"application/x-custom-thing"[..]));
+    assert_eq!(
+        requests[2]
+            .headers
+            .get("content-type")
+            .map(|v| v.as_bytes()),
+        Some(&b"application/x-custom-thing"[..])
+    );
     assert_eq!(requests[3].url.path(), "/c/x%20y");
 
     let modes: Vec<wild::types::Mode> =
         serde_json::from_value(json!(["ASC", "asc", "Asc", "=", "!=", "1st", ""])).expect("modes");
     use wild::types::Mode;
-    assert_eq!(modes, [Mode::Asc, Mode::Asc2, Mode::Asc3, Mode::Eq, Mode::NotEq, Mode::Value1st, Mode::Value]);
+    assert_eq!(
+        modes,
+        [
+            Mode::Asc,
+            Mode::Asc2,
+            Mode::Asc3,
+            Mode::Eq,
+            Mode::NotEq,
+            Mode::Value1st,
+            Mode::Value
+        ]
+    );
 }

@@ -96,7 +96,7 @@ done
 # Same dependency versions as the main workspace and the harness.
 [ -f "$work/Cargo.lock" ] || cp "$here/Cargo.lock" "$work/Cargo.lock"
 
-export CARGO_TARGET_DIR="$work/target"
+export CARGO_TARGET_DIR="${CONFORMANCE_TARGET_DIR:-$work/target}"
 start=$(date +%s)
 echo "building ${#docs[@]} scratch crates (log: $work/build.log)"
 cargo build --quiet --keep-going --manifest-path "$work/Cargo.toml" >"$work/build.log" 2>&1

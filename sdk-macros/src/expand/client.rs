@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::{ident, Rt};
+use super::{Rt, ident};
 use crate::model::{Api, SchemeKind};
 
 /// Generates the API description, `Client`, `ClientBuilder` and the sub-clients.
@@ -13,7 +13,11 @@ pub fn expand_client(api: &Api, rt: &Rt) -> TokenStream {
     let description = expand_description(api, rt);
     let title = &api.title;
     let env = format!("{}_API_KEY", api.env_prefix);
-    let about = api.description.as_deref().map(|d| format!("{}\n\n", d.trim())).unwrap_or_default();
+    let about = api
+        .description
+        .as_deref()
+        .map(|d| format!("{}\n\n", d.trim()))
+        .unwrap_or_default();
     let client_doc = doc_attrs(&format!(
         "Client for {title} {}.\n\n{about}Create one with [`Client::builder`] or [`Client::from_env`] (reads `{env}`, \
          then `API_KEY`); it is cheap to clone and all clones share one connection pool.",
@@ -33,7 +37,11 @@ pub fn expand_client(api: &Api, rt: &Rt) -> TokenStream {
     });
     let groups = api.groups.iter().map(|g| {
         let name = ident(&g.name);
-        let doc = doc_attrs(&format!("Operations tagged `{}`; get one from [`Client::{}`].", g.name.trim_end_matches("Client"), g.accessor));
+        let doc = doc_attrs(&format!(
+            "Operations tagged `{}`; get one from [`Client::{}`].",
+            g.name.trim_end_matches("Client"),
+            g.accessor
+        ));
         quote! {
             #doc
             #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]

@@ -15,7 +15,11 @@ pub fn doc_attrs(text: &str) -> TokenStream {
         let trimmed = line.trim_start();
         let line = if let Some(rest) = trimmed.strip_prefix("```") {
             in_fence = !in_fence;
-            if in_fence { format!("```text {rest}") } else { "```".to_owned() }
+            if in_fence {
+                format!("```text {rest}")
+            } else {
+                "```".to_owned()
+            }
         } else if in_fence {
             line.to_owned()
         } else {

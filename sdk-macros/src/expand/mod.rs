@@ -34,7 +34,9 @@ pub fn generate(tokens: TokenStream, call_site_file: Option<PathBuf>) -> syn::Re
     let client = client::expand_client(&api, &rt);
     let ops = ops::expand_ops(&api, &rt);
     let webhooks = webhooks::expand_webhooks(&api, &rt);
-    let table = input.schema_table.then(|| schema_table::expand_schema_table(&api, &rt));
+    let table = input
+        .schema_table
+        .then(|| schema_table::expand_schema_table(&api, &rt));
     Ok(quote! {
         #errors
         // Rebuilds the calling crate whenever the document changes.

@@ -18,8 +18,10 @@ use quote::quote;
 
 use super::client::security_tokens;
 use super::docs::doc_attrs;
-use super::{ident, ty_tokens, Rt, Scope};
-use crate::model::{binary_fields, Api, BodyKind, Decode, Group, Operation, Param, ParamLocation, Ty};
+use super::{Rt, Scope, ident, ty_tokens};
+use crate::model::{
+    Api, BodyKind, Decode, Group, Operation, Param, ParamLocation, Ty, binary_fields,
+};
 
 /// Generates the operation methods and `pub mod builders`.
 pub fn expand_ops(api: &Api, rt: &Rt) -> TokenStream {
@@ -30,9 +32,11 @@ pub fn expand_ops(api: &Api, rt: &Rt) -> TokenStream {
     });
     let groups = api.groups.iter().map(|g| expand_group(api, g, rt));
     let builders = api.operations().map(|op| expand_builder(api, op, rt));
-    let root_impl = (!api.root.ops.is_empty()).then(|| quote! {
-        impl Client {
-            #(#root_ops)*
+    let root_impl = (!api.root.ops.is_empty()).then(|| {
+        quote! {
+            impl Client {
+                #(#root_ops)*
+            }
         }
     });
     quote! {
@@ -129,7 +133,11 @@ fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
         let name = ident(&p.ident);
         let ty = arg_type(api, &p.ty, Scope::Builders, rt);
         let set = set_param(p, rt);
-        let doc = doc_attrs(p.doc.as_deref().unwrap_or(&format!("Sets the `{}` parameter.", p.name)));
+        let doc = doc_attrs(
+            p.doc
+                .as_deref()
+                .unwrap_or(&format!("Sets the `{}` parameter.", p.name)),
+        );
         quote! {
             #doc
             pub fn #name(mut self, #name: #ty) -> Self {
@@ -177,11 +185,18 @@ fn method_doc(op: &Operation) -> TokenStream {
         text.push_str(summary.trim());
         text.push_str("\n\n");
     }
-    if let Some(description) = op.description.as_deref().filter(|d| op.summary.as_deref().map(str::trim) != Some(d.trim())) {
+    if let Some(description) = op
+        .description
+        .as_deref()
+        .filter(|d| op.summary.as_deref().map(str::trim) != Some(d.trim()))
+    {
         text.push_str(description.trim());
         text.push_str("\n\n");
     }
-    text.push_str(&format!("Sends a `{}` request to `{}`.", op.http_method, op.path));
+    text.push_str(&format!(
+        "Sends a `{}` request to `{}`.",
+        op.http_method, op.path
+    ));
     doc_attrs(&text)
 }
 
@@ -194,7 +209,9 @@ pub(super) fn arg_type(api: &Api, ty: &Ty, scope: Scope, rt: &Rt) -> TokenStream
             let inner = ty_tokens(api, inner, scope, rt);
             quote!(&[#inner])
         }
-        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F32 | Ty::F64 => ty_tokens(api, ty, scope, rt),
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F32 | Ty::F64 => {
+            ty_tokens(api, ty, scope, rt)
+        }
         other => {
             let ty = ty_tokens(api, other, scope, rt);
             quote!(&#ty)
@@ -218,15 +235,29 @@ fn set_param(p: &Param, rt: &Rt) -> TokenStream {
 }
 
 /// The body argument's type and the statement that sets it.
-fn body_parts(api: &Api, body: &crate::model::Body, scope: Scope, rt: &Rt) -> (TokenStream, TokenStream) {
+fn body_parts(
+    api: &Api,
+    body: &crate::model::Body,
+    scope: Scope,
+    rt: &Rt,
+) -> (TokenStream, TokenStream) {
     let root = &rt.root;
     let ct = &body.content_type;
     match body.kind {
-        BodyKind::Json => (arg_type(api, &body.ty, scope, rt), quote!(__call.json_body(&body, #ct);)),
-        BodyKind::Form => (arg_type(api, &body.ty, scope, rt), quote!(__call.form_body(&body);)),
+        BodyKind::Json => (
+            arg_type(api, &body.ty, scope, rt),
+            quote!(__call.json_body(&body, #ct);),
+        ),
+        BodyKind::Form => (
+            arg_type(api, &body.ty, scope, rt),
+            quote!(__call.form_body(&body);),
+        ),
         BodyKind::Multipart => {
             let binary = binary_fields(&api.types, &body.ty);
-            (arg_type(api, &body.ty, scope, rt), quote!(__call.multipart_body(&body, &[#(#binary),*]);))
+            (
+                arg_type(api, &body.ty, scope, rt),
+                quote!(__call.multipart_body(&body, &[#(#binary),*]);),
+            )
         }
         BodyKind::Bytes => (
             quote!(impl ::core::convert::Into<#root::types::Bytes>),

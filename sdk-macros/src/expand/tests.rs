@@ -6,7 +6,11 @@ use quote::quote;
 
 fn expand(path: &str) -> String {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let abs = dir.join("..").join(path).canonicalize().expect("fixture exists");
+    let abs = dir
+        .join("..")
+        .join(path)
+        .canonicalize()
+        .expect("fixture exists");
     let abs = abs.to_string_lossy().into_owned();
     let tokens = super::generate(quote!(#abs), None).unwrap_or_else(|e| e.to_compile_error());
     let file: syn::File = syn::parse2(tokens).expect("expansion parses as a file");
@@ -38,11 +42,17 @@ fn wild_documents() {
 #[test]
 fn eleven_thousand_operations() {
     use std::fmt::Write as _;
-    let mut doc = String::from("{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Huge\",\"version\":\"1\"},\"paths\":{");
+    let mut doc = String::from(
+        "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"Huge\",\"version\":\"1\"},\"paths\":{",
+    );
     for i in 0..11_000 {
         let sep = if i == 0 { "" } else { "," };
         // Every tenth operation has no operationId and must be named from its path.
-        let id = if i % 10 == 0 { String::new() } else { format!("\"operationId\":\"op{i}\",") };
+        let id = if i % 10 == 0 {
+            String::new()
+        } else {
+            format!("\"operationId\":\"op{i}\",")
+        };
         let _ = write!(
             doc,
             "{sep}\"/r{i}/{{id}}\":{{\"get\":{{{id}\"tags\":[\"t{}\"],\"parameters\":[{{\"name\":\"id\",\"in\":\"path\",\"required\":true,\"schema\":{{\"type\":\"string\"}}}}],\"responses\":{{\"200\":{{\"description\":\"ok\",\"content\":{{\"application/json\":{{\"schema\":{{\"type\":\"object\",\"properties\":{{\"v{i}\":{{\"type\":\"integer\"}}}}}}}}}}}}}}}}}}",

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, opt_doc};
-use super::{ident, ty_tokens, Rt, Scope};
+use super::{Rt, Scope, ident, ty_tokens};
 use crate::model::{Api, Decode, Field, Ty, TypeDef, TypeKind, Variant};
 
 /// Generates `pub mod types { ... }`.
@@ -76,7 +76,10 @@ fn expand_def(api: &Api, def: &TypeDef, rt: &Rt) -> TokenStream {
                 }
             }
         }
-        TypeKind::Union { variants, discriminator } => expand_union(api, &name, doc, variants, discriminator.as_deref(), rt),
+        TypeKind::Union {
+            variants,
+            discriminator,
+        } => expand_union(api, &name, doc, variants, discriminator.as_deref(), rt),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(api, ty, Scope::Types, rt);
             quote!(#doc pub type #name = #ty;)
@@ -195,7 +198,10 @@ fn expand_response_enum(api: &Api, decode: &Decode, rt: &Rt) -> Option<TokenStre
         let (item, decode) = match &v.decode {
             Decode::Json(ty) => {
                 let ty = ty_tokens(api, ty, Scope::Types, rt);
-                (quote!(#doc #vname(#ty),), quote!(#private::decode::json(__parts).map(Self::#vname)))
+                (
+                    quote!(#doc #vname(#ty),),
+                    quote!(#private::decode::json(__parts).map(Self::#vname)),
+                )
             }
             Decode::Text => (
                 quote!(#doc #vname(::std::string::String),),
@@ -205,7 +211,10 @@ fn expand_response_enum(api: &Api, decode: &Decode, rt: &Rt) -> Option<TokenStre
                 quote!(#doc #vname(#root::types::Bytes),),
                 quote!(#private::decode::bytes(__parts).map(Self::#vname)),
             ),
-            _ => (quote!(#doc #vname,), quote!(::core::result::Result::Ok(Self::#vname))),
+            _ => (
+                quote!(#doc #vname,),
+                quote!(::core::result::Result::Ok(Self::#vname)),
+            ),
         };
         items.push(item);
         arms.push(quote! {

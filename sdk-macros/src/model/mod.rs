@@ -18,12 +18,12 @@ use crate::ctxt::Ctxt;
 use crate::load::Document;
 use crate::names;
 
-pub use ops::{binary_fields, Body, BodyKind, Decode, Group, Operation, Param, ParamLocation};
-pub use schema::{Field, Ty, TypeDef, TypeKind, Variant};
 pub use batch::{Batch, Entries, Wrap};
+pub use ops::{Body, BodyKind, Decode, Group, Operation, Param, ParamLocation, binary_fields};
 pub use pagination::{Pagination, Style as PagingStyle};
+pub use schema::{Field, Ty, TypeDef, TypeKind, Variant};
 pub use security::{Scheme, SchemeKind};
-pub use webhooks::{accessor_name as webhooks_accessor, WebhookEvent};
+pub use webhooks::{WebhookEvent, accessor_name as webhooks_accessor};
 
 /// The whole client.
 pub struct Api {
@@ -58,11 +58,16 @@ impl Api {
         let (schemes, default_security) = security::from_spec(cx, root);
         let mut types = schema::TypeSpace::new(cx, root);
         types.add_components();
-        let (mut root_group, mut groups, idempotency_header) = ops::from_spec(cx, root, &mut types, &schemes);
+        let (mut root_group, mut groups, idempotency_header) =
+            ops::from_spec(cx, root, &mut types, &schemes);
         let webhooks = webhooks::from_spec(cx, root, &mut types);
         let schema_roots = types.take_roots();
         let types = types.finish();
-        for op in root_group.ops.iter_mut().chain(groups.iter_mut().flat_map(|g| g.ops.iter_mut())) {
+        for op in root_group
+            .ops
+            .iter_mut()
+            .chain(groups.iter_mut().flat_map(|g| g.ops.iter_mut()))
+        {
             op.pagination = pagination::detect(cx, root, op, &types);
             op.batch = batch::detect(cx, root, op, &types);
         }
@@ -94,7 +99,10 @@ impl Api {
 
     /// Every operation, tagged or not.
     pub fn operations(&self) -> impl Iterator<Item = &Operation> {
-        self.root.ops.iter().chain(self.groups.iter().flat_map(|g| g.ops.iter()))
+        self.root
+            .ops
+            .iter()
+            .chain(self.groups.iter().flat_map(|g| g.ops.iter()))
     }
 }
 

@@ -3,23 +3,41 @@
 use serde_json::Value;
 
 use super::refs;
-use super::schema::{join_docs, Ty, TypeDef, TypeKind, TypeSpace};
+use super::schema::{Ty, TypeDef, TypeKind, TypeSpace, join_docs};
 use super::security::{self, Scheme};
 use crate::ctxt::Ctxt;
 use crate::names::{self, Namespace};
 use crate::normalize::json_type;
 use crate::pointer;
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Methods every request builder has; parameters take other names.
 const BUILDER_METHODS: &[&str] = &[
-    "send", "idempotency_key", "max_retries", "timeout", "header", "into_future", "body_bytes",
-    "items", "pages", "request", "options",
+    "send",
+    "idempotency_key",
+    "max_retries",
+    "timeout",
+    "header",
+    "into_future",
+    "body_bytes",
+    "items",
+    "pages",
+    "request",
+    "options",
 ];
 
 /// Methods of the generated `Client`; untagged operations take other names.
-const CLIENT_METHODS: &[&str] = &["builder", "from_env", "runtime", "from_runtime", "clone", "fmt"];
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "from_env",
+    "runtime",
+    "from_runtime",
+    "clone",
+    "fmt",
+];
 
 /// A sub-client (one per tag), or the root client's own operations.
 pub struct Group {
@@ -98,7 +116,10 @@ pub enum Decode {
     Text,
     Bytes,
     /// Several statuses with different bodies: an enum named `name` in `types`.
-    Enum { name: String, variants: Vec<DecodeVariant> },
+    Enum {
+        name: String,
+        variants: Vec<DecodeVariant>,
+    },
 }
 
 #[derive(Clone, PartialEq)]
@@ -117,7 +138,12 @@ pub fn from_spec(
 ) -> (Group, Vec<Group>, Option<String>) {
     let mut builder_names = Namespace::default();
     let mut group_names = Namespace::with_reserved(&["Client", "ClientBuilder", "API"]);
-    let mut root_group = Group { name: String::new(), accessor: String::new(), doc: None, ops: Vec::new() };
+    let mut root_group = Group {
+        name: String::new(),
+        accessor: String::new(),
+        doc: None,
+        ops: Vec::new(),
+    };
     let mut groups: Vec<(String, Group, Namespace)> = Vec::new();
     let mut root_names = Namespace::with_reserved(CLIENT_METHODS);
     let mut idempotency_header = None;
@@ -129,40 +155,83 @@ pub fn from_spec(
     // Accessors of tags are named first so that an untagged operation never takes one.
     for item in paths.values() {
         for method in METHODS {
-            let Some(tag) = item.get(*method).and_then(first_tag) else { continue };
+            let Some(tag) = item.get(*method).and_then(first_tag) else {
+                continue;
+            };
             if !groups.iter().any(|(t, _, _)| t == &tag) {
                 let accessor = root_names.unique(names::value_name(&tag, "tag"));
                 let name = group_names.unique(names::type_name(&tag, "Tag") + "Client");
-                let doc = tag_docs.iter().find(|(t, _)| t == &tag).and_then(|(_, d)| d.clone());
-                groups.push((tag, Group { name, accessor, doc, ops: Vec::new() }, Namespace::default()));
+                let doc = tag_docs
+                    .iter()
+                    .find(|(t, _)| t == &tag)
+                    .and_then(|(_, d)| d.clone());
+                groups.push((
+                    tag,
+                    Group {
+                        name,
+                        accessor,
+                        doc,
+                        ops: Vec::new(),
+                    },
+                    Namespace::default(),
+                ));
             }
         }
     }
     for (path, item) in paths {
         let item_ptr = pointer::push("#/paths", path);
-        let Some((item, item_ptr)) = refs::follow(cx, root, item, &item_ptr) else { continue };
+        let Some((item, item_ptr)) = refs::follow(cx, root, item, &item_ptr) else {
+            continue;
+        };
         if !item.is_object() {
-            cx.error_at(&item_ptr, format!("a path item must be an object, found {}", json_type(item)));
+            cx.error_at(
+                &item_ptr,
+                format!("a path item must be an object, found {}", json_type(item)),
+            );
             continue;
         }
         for method in METHODS {
-            let Some(op) = item.get(*method) else { continue };
+            let Some(op) = item.get(*method) else {
+                continue;
+            };
             let op_ptr = pointer::push(&item_ptr, method);
             if !op.is_object() {
-                cx.error_at(&op_ptr, format!("an operation must be an object, found {}", json_type(op)));
+                cx.error_at(
+                    &op_ptr,
+                    format!("an operation must be an object, found {}", json_type(op)),
+                );
                 continue;
             }
-            let ctx = OpContext { cx, root, path, method, item, op, ptr: &op_ptr, schemes };
-            let tag = first_tag(op);
-            let (group, namespace) = match tag.and_then(|t| groups.iter_mut().find(|(g, _, _)| *g == t)) {
-                Some((_, group, ns)) => (group, ns),
-                None => (&mut root_group, &mut root_names),
+            let ctx = OpContext {
+                cx,
+                root,
+                path,
+                method,
+                item,
+                op,
+                ptr: &op_ptr,
+                schemes,
             };
-            let built = ctx.build(types, namespace, &mut builder_names, &mut idempotency_header);
+            let tag = first_tag(op);
+            let (group, namespace) =
+                match tag.and_then(|t| groups.iter_mut().find(|(g, _, _)| *g == t)) {
+                    Some((_, group, ns)) => (group, ns),
+                    None => (&mut root_group, &mut root_names),
+                };
+            let built = ctx.build(
+                types,
+                namespace,
+                &mut builder_names,
+                &mut idempotency_header,
+            );
             group.ops.push(built);
         }
     }
-    (root_group, groups.into_iter().map(|(_, g, _)| g).collect(), idempotency_header)
+    (
+        root_group,
+        groups.into_iter().map(|(_, g, _)| g).collect(),
+        idempotency_header,
+    )
 }
 
 // ===== internal =====
@@ -193,7 +262,8 @@ impl OpContext<'_> {
         let method_name = method_names.unique(names::value_name(&id, "op"));
         let builder_name = builder_names.unique(names::type_name(&id, "Op"));
         let mut param_names = Namespace::with_reserved(BUILDER_METHODS);
-        let (required, optional) = self.params(types, &builder_name, &mut param_names, idempotency_header);
+        let (required, optional) =
+            self.params(types, &builder_name, &mut param_names, idempotency_header);
         let body = self.body(types, &builder_name);
         let (ok, err) = self.responses(types, &builder_name);
         Operation {
@@ -204,13 +274,20 @@ impl OpContext<'_> {
             path: self.path.to_owned(),
             summary: text("summary"),
             description: text("description"),
-            deprecated: self.op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+            deprecated: self
+                .op
+                .get("deprecated")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             required,
             optional,
             body,
             ok,
             err,
-            security: self.op.get("security").map(|v| security::requirements(v, self.schemes)),
+            security: self
+                .op
+                .get("security")
+                .map(|v| security::requirements(v, self.schemes)),
             pointer: self.ptr.to_owned(),
             pagination: None,
             batch: None,
@@ -232,14 +309,19 @@ impl OpContext<'_> {
                 Some(Value::Array(list)) => list,
                 Some(other) => {
                     let at = pointer::push(base, "parameters");
-                    self.cx.error_at(&at, format!("`parameters` must be a list, found {}", json_type(other)));
+                    self.cx.error_at(
+                        &at,
+                        format!("`parameters` must be a list, found {}", json_type(other)),
+                    );
                     continue;
                 }
                 None => continue,
             };
             for (i, node) in list.iter().enumerate() {
                 let ptr = pointer::push(&pointer::push(base, "parameters"), &i.to_string());
-                let Some((node, ptr)) = refs::follow(self.cx, self.root, node, &ptr) else { continue };
+                let Some((node, ptr)) = refs::follow(self.cx, self.root, node, &ptr) else {
+                    continue;
+                };
                 let key = |n: &Value| (n.get("name").cloned(), n.get("in").cloned());
                 nodes.retain(|(n, _)| key(n) != key(node));
                 nodes.push((node, ptr));
@@ -281,7 +363,12 @@ impl OpContext<'_> {
                     continue;
                 }
                 None => {
-                    self.cx.error_at(&ptr, format!("parameter `{name}` has no `in`; expected path, query, header or cookie"));
+                    self.cx.error_at(
+                        &ptr,
+                        format!(
+                            "parameter `{name}` has no `in`; expected path, query, header or cookie"
+                        ),
+                    );
                     continue;
                 }
             };
@@ -299,19 +386,32 @@ impl OpContext<'_> {
                 other => other,
             };
             let is_required = location == ParamLocation::Path
-                || node.get("required").and_then(Value::as_bool).unwrap_or(false);
+                || node
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
             let param = Param {
                 name: name.to_owned(),
                 ident: idents.unique(names::value_name(name, "param")),
                 location,
                 ty,
-                doc: node.get("description").and_then(Value::as_str).map(str::to_owned),
+                doc: node
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             };
-            if is_required { required.push(param) } else { optional.push(param) }
+            if is_required {
+                required.push(param)
+            } else {
+                optional.push(param)
+            }
         }
         // Template variables nobody declared still need a value.
         for var in template_vars(self.path) {
-            if !required.iter().any(|p| p.location == ParamLocation::Path && p.name == var) {
+            if !required
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.name == var)
+            {
                 required.push(Param {
                     ident: idents.unique(names::value_name(&var, "param")),
                     name: var,
@@ -333,12 +433,21 @@ impl OpContext<'_> {
             Value::Object(content) => content,
             other => {
                 let at = pointer::push(&ptr, "content");
-                self.cx.error_at(&at, format!("`content` must be a map from media types to schemas, found {}", json_type(other)));
+                self.cx.error_at(
+                    &at,
+                    format!(
+                        "`content` must be a map from media types to schemas, found {}",
+                        json_type(other)
+                    ),
+                );
                 return None;
             }
         };
         let (media, media_node) = best_media(content)?;
-        let schema_ptr = pointer::push(&pointer::push(&pointer::push(&ptr, "content"), media), "schema");
+        let schema_ptr = pointer::push(
+            &pointer::push(&pointer::push(&ptr, "content"), media),
+            "schema",
+        );
         let schema = media_node.get("schema");
         let hint = format!("{owner} Body");
         let ty = |types: &mut TypeSpace<'_>| match schema {
@@ -365,16 +474,28 @@ impl OpContext<'_> {
         Some(Body {
             kind,
             ty,
-            required: node.get("required").and_then(Value::as_bool).unwrap_or(false),
+            required: node
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
             content_type: media.to_owned(),
-            doc: node.get("description").and_then(Value::as_str).map(str::to_owned),
+            doc: node
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         })
     }
 
     fn responses(&self, types: &mut TypeSpace<'_>, owner: &str) -> (Decode, Decode) {
         let ptr = pointer::push(self.ptr, "responses");
         if let Some(other) = self.op.get("responses").filter(|v| !v.is_object()) {
-            self.cx.error_at(&ptr, format!("`responses` must be a map from status codes to responses, found {}", json_type(other)));
+            self.cx.error_at(
+                &ptr,
+                format!(
+                    "`responses` must be a map from status codes to responses, found {}",
+                    json_type(other)
+                ),
+            );
         }
         let Some(map) = self.op.get("responses").and_then(Value::as_object) else {
             return (Decode::Json(Ty::Value), Decode::None);
@@ -385,9 +506,15 @@ impl OpContext<'_> {
         for (status, node) in map {
             let success = status.starts_with('2') || (status == "default" && !has_success);
             let node_ptr = pointer::push(&ptr, status);
-            let Some((node, node_ptr)) = refs::follow(self.cx, self.root, node, &node_ptr) else { continue };
+            let Some((node, node_ptr)) = refs::follow(self.cx, self.root, node, &node_ptr) else {
+                continue;
+            };
             let word = status_word(status);
-            let hint = if success { format!("{owner} Response") } else { format!("{owner} {word} Error") };
+            let hint = if success {
+                format!("{owner} Response")
+            } else {
+                format!("{owner} {word} Error")
+            };
             let decode = self.response_decode(types, node, &node_ptr, &hint);
             if success {
                 ok.push((status.clone(), word, decode));
@@ -400,8 +527,18 @@ impl OpContext<'_> {
         (ok, err)
     }
 
-    fn response_decode(&self, types: &mut TypeSpace<'_>, node: &Value, ptr: &str, hint: &str) -> Decode {
-        let Some(content) = node.get("content").and_then(Value::as_object).filter(|c| !c.is_empty()) else {
+    fn response_decode(
+        &self,
+        types: &mut TypeSpace<'_>,
+        node: &Value,
+        ptr: &str,
+        hint: &str,
+    ) -> Decode {
+        let Some(content) = node
+            .get("content")
+            .and_then(Value::as_object)
+            .filter(|c| !c.is_empty())
+        else {
             return Decode::Empty;
         };
         let Some((media, media_node)) = best_media(content) else {
@@ -409,7 +546,10 @@ impl OpContext<'_> {
         };
         let lower = media.to_ascii_lowercase();
         if is_json(&lower) {
-            let schema_ptr = pointer::push(&pointer::push(&pointer::push(ptr, "content"), media), "schema");
+            let schema_ptr = pointer::push(
+                &pointer::push(&pointer::push(ptr, "content"), media),
+                "schema",
+            );
             match media_node.get("schema") {
                 Some(schema) => Decode::Json(types.node(schema, &schema_ptr, hint)),
                 None => Decode::Json(Ty::Value),
@@ -423,7 +563,12 @@ impl OpContext<'_> {
 }
 
 /// One decode when every status decodes alike, else an enum over the statuses.
-fn combine(types: &mut TypeSpace<'_>, mut list: Vec<(String, String, Decode)>, hint: &str, none: Decode) -> Decode {
+fn combine(
+    types: &mut TypeSpace<'_>,
+    mut list: Vec<(String, String, Decode)>,
+    hint: &str,
+    none: Decode,
+) -> Decode {
     list.dedup_by(|a, b| a.2 == b.2);
     match list.len() {
         0 => none,
@@ -438,7 +583,10 @@ fn combine(types: &mut TypeSpace<'_>, mut list: Vec<(String, String, Decode)>, h
                     decode,
                 })
                 .collect();
-            Decode::Enum { name: types.reserve_name(hint), variants }
+            Decode::Enum {
+                name: types.reserve_name(hint),
+                variants,
+            }
         }
     }
 }
@@ -459,29 +607,45 @@ fn status_word(status: &str) -> String {
         "500" => "Internal Server Error",
         "default" => "Default",
         // `XX` is two ASCII bytes, so slicing them off stays on a character boundary.
-        s if s.ends_with("XX") || s.ends_with("xx") => return format!("Status {}xx", &s[..s.len() - 2]),
+        s if s.ends_with("XX") || s.ends_with("xx") => {
+            return format!("Status {}xx", &s[..s.len() - 2]);
+        }
         s => return format!("Status {s}"),
     };
     word.to_owned()
 }
 
 fn is_json(lower: &str) -> bool {
-    lower.starts_with("application/json") || lower.contains("+json") || lower.ends_with("/json") || lower == "*/*"
+    lower.starts_with("application/json")
+        || lower.contains("+json")
+        || lower.ends_with("/json")
+        || lower == "*/*"
 }
 
 /// The media type the client speaks best: JSON, then forms, then text, then bytes.
 fn best_media(content: &serde_json::Map<String, Value>) -> Option<(&str, &Value)> {
     let rank = |m: &str| {
         let m = m.to_ascii_lowercase();
-        if m.starts_with("application/json") { 0 }
-        else if is_json(&m) { 1 }
-        else if m == "application/x-www-form-urlencoded" { 2 }
-        else if m.starts_with("multipart/form-data") { 3 }
-        else if m.starts_with("text/plain") { 4 }
-        else if m.starts_with("text/") { 5 }
-        else { 6 }
+        if m.starts_with("application/json") {
+            0
+        } else if is_json(&m) {
+            1
+        } else if m == "application/x-www-form-urlencoded" {
+            2
+        } else if m.starts_with("multipart/form-data") {
+            3
+        } else if m.starts_with("text/plain") {
+            4
+        } else if m.starts_with("text/") {
+            5
+        } else {
+            6
+        }
     };
-    content.iter().min_by_key(|(m, _)| rank(m)).map(|(m, v)| (m.as_str(), v))
+    content
+        .iter()
+        .min_by_key(|(m, _)| rank(m))
+        .map(|(m, v)| (m.as_str(), v))
 }
 
 fn query_style(node: &Value) -> &'static str {
@@ -499,7 +663,9 @@ fn template_vars(path: &str) -> Vec<String> {
     let mut vars = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         let var = &rest[start + 1..start + len];
         if !var.is_empty() && !vars.iter().any(|v| v == var) {
             vars.push(var.to_owned());
@@ -510,11 +676,17 @@ fn template_vars(path: &str) -> Vec<String> {
 }
 
 fn first_tag(op: &Value) -> Option<String> {
-    op.get("tags")?.as_array()?.first()?.as_str().map(str::to_owned)
+    op.get("tags")?
+        .as_array()?
+        .first()?
+        .as_str()
+        .map(str::to_owned)
 }
 
 fn tag_docs(root: &Value) -> Vec<(String, Option<String>)> {
-    let Some(tags) = root.get("tags").and_then(Value::as_array) else { return Vec::new() };
+    let Some(tags) = root.get("tags").and_then(Value::as_array) else {
+        return Vec::new();
+    };
     tags.iter()
         .filter_map(|t| {
             let name = t.get("name")?.as_str()?.to_owned();
@@ -530,7 +702,9 @@ pub fn binary_fields(defs: &[TypeDef], ty: &Ty) -> Vec<String> {
     match defs.get(*id).map(|d| &d.kind) {
         Some(TypeKind::Struct { fields, .. }) => fields
             .iter()
-            .filter(|f| matches!(&f.ty, Ty::Binary) || matches!(&f.ty, Ty::Option(t) if **t == Ty::Binary))
+            .filter(|f| {
+                matches!(&f.ty, Ty::Binary) || matches!(&f.ty, Ty::Option(t) if **t == Ty::Binary)
+            })
             .map(|f| f.json_name.clone())
             .collect(),
         Some(TypeKind::Alias(inner)) => binary_fields(defs, inner),

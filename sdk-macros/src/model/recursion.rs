@@ -41,8 +41,12 @@ pub fn break_cycles(defs: &mut [TypeDef]) {
             _ => {}
         }
         match &mut defs[owner].kind {
-            TypeKind::Struct { fields, .. } => boxes.iter().for_each(|&i| box_ty(&mut fields[i].ty)),
-            TypeKind::Union { variants, .. } => boxes.iter().for_each(|&i| box_ty(&mut variants[i].ty)),
+            TypeKind::Struct { fields, .. } => {
+                boxes.iter().for_each(|&i| box_ty(&mut fields[i].ty))
+            }
+            TypeKind::Union { variants, .. } => {
+                boxes.iter().for_each(|&i| box_ty(&mut variants[i].ty))
+            }
             _ => {}
         }
     }
@@ -71,8 +75,12 @@ fn direct_named(ty: &Ty, out: &mut Vec<usize>) {
 fn direct_targets(defs: &[TypeDef], def: &TypeDef) -> Vec<usize> {
     let mut out = Vec::new();
     match &def.kind {
-        TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| direct_named(&f.ty, &mut out)),
-        TypeKind::Union { variants, .. } => variants.iter().for_each(|v| direct_named(&v.ty, &mut out)),
+        TypeKind::Struct { fields, .. } => {
+            fields.iter().for_each(|f| direct_named(&f.ty, &mut out))
+        }
+        TypeKind::Union { variants, .. } => {
+            variants.iter().for_each(|v| direct_named(&v.ty, &mut out))
+        }
         TypeKind::Alias(ty) => direct_named(ty, &mut out),
         _ => {}
     }
@@ -142,7 +150,10 @@ fn components(edges: &[Vec<usize>]) -> Vec<usize> {
 
 /// Aliases whose expansion reaches themselves through aliases only.
 fn break_alias_cycles(defs: &mut [TypeDef]) {
-    let is_alias: Vec<bool> = defs.iter().map(|d| matches!(d.kind, TypeKind::Alias(_))).collect();
+    let is_alias: Vec<bool> = defs
+        .iter()
+        .map(|d| matches!(d.kind, TypeKind::Alias(_)))
+        .collect();
     let edges: Vec<Vec<usize>> = defs
         .iter()
         .map(|d| match &d.kind {

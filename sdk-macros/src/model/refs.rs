@@ -16,7 +16,12 @@ const MAX_HOPS: usize = 32;
 
 /// Follows `$ref`s from `node` (at `ptr`) to a node that is not a reference. Returns the
 /// node and its pointer, or records an error and returns `None`.
-pub fn follow<'a>(cx: &Ctxt, root: &'a Value, node: &'a Value, ptr: &str) -> Option<(&'a Value, String)> {
+pub fn follow<'a>(
+    cx: &Ctxt,
+    root: &'a Value,
+    node: &'a Value,
+    ptr: &str,
+) -> Option<(&'a Value, String)> {
     let mut node = node;
     let mut at = ptr.to_owned();
     let mut chain: Vec<String> = Vec::new();
@@ -25,7 +30,10 @@ pub fn follow<'a>(cx: &Ctxt, root: &'a Value, node: &'a Value, ptr: &str) -> Opt
             return Some((node, at));
         };
         let Some(reference) = reference.as_str() else {
-            cx.error_at(&at, format!("`$ref` must be a string, found {}", json_type(reference)));
+            cx.error_at(
+                &at,
+                format!("`$ref` must be a string, found {}", json_type(reference)),
+            );
             return None;
         };
         if chain.iter().any(|r| r == reference) {
@@ -34,7 +42,10 @@ pub fn follow<'a>(cx: &Ctxt, root: &'a Value, node: &'a Value, ptr: &str) -> Opt
             return None;
         }
         if chain.len() >= MAX_HOPS {
-            cx.error_at(ptr, format!("more than {MAX_HOPS} `$ref`s in a row; point at the definition directly"));
+            cx.error_at(
+                ptr,
+                format!("more than {MAX_HOPS} `$ref`s in a row; point at the definition directly"),
+            );
             return None;
         }
         node = target(cx, root, reference, &at)?;
@@ -59,14 +70,21 @@ pub fn follow_quietly<'a>(root: &'a Value, mut node: &'a Value) -> Option<&'a Va
 pub fn cycle_message(chain: &[String]) -> String {
     format!(
         "`$ref` cycle: {} never reaches a definition",
-        chain.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(" → ")
+        chain
+            .iter()
+            .map(|r| format!("`{r}`"))
+            .collect::<Vec<_>>()
+            .join(" → ")
     )
 }
 
 /// The node a `$ref` string points at; records an error when it dangles or is external.
 pub fn target<'a>(cx: &Ctxt, root: &'a Value, reference: &str, at: &str) -> Option<&'a Value> {
     if reference.is_empty() {
-        cx.error_at(at, "`$ref` is empty; write a JSON pointer such as `#/components/schemas/Pet`");
+        cx.error_at(
+            at,
+            "`$ref` is empty; write a JSON pointer such as `#/components/schemas/Pet`",
+        );
         return None;
     }
     if !reference.starts_with('#') {
@@ -78,7 +96,10 @@ pub fn target<'a>(cx: &Ctxt, root: &'a Value, reference: &str, at: &str) -> Opti
     }
     let found = pointer::lookup(root, reference);
     if found.is_none() {
-        cx.error_at(at, format!("`$ref` `{reference}` points at nothing in this document"));
+        cx.error_at(
+            at,
+            format!("`$ref` `{reference}` points at nothing in this document"),
+        );
     }
     found
 }

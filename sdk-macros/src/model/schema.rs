@@ -17,6 +17,7 @@ use serde_json::Value;
 use super::refs;
 use crate::ctxt::Ctxt;
 
+mod compose;
 mod members;
 use crate::names::{self, Namespace};
 use crate::normalize::json_type;
@@ -80,7 +81,9 @@ pub enum TypeKind {
         extra: Option<Ty>,
     },
     /// A string enum; unknown values decode into a fallback variant.
-    Enum { variants: Vec<(String, String)> },
+    Enum {
+        variants: Vec<(String, String)>,
+    },
     /// `oneOf`/`anyOf`: tried in order, or chosen by the discriminator property.
     Union {
         variants: Vec<Variant>,
@@ -159,7 +162,11 @@ impl<'a> TypeSpace<'a> {
 
     /// Names every component schema, then converts each of them.
     pub fn add_components(&mut self) {
-        let Some(schemas) = self.root.pointer("/components/schemas").and_then(Value::as_object) else {
+        let Some(schemas) = self
+            .root
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        else {
             return;
         };
         let keys: Vec<String> = schemas.keys().cloned().collect();
@@ -235,7 +242,8 @@ impl<'a> TypeSpace<'a> {
         if let Some(start) = self.aliases.iter().position(|r| r == reference) {
             let mut chain = self.aliases[start..].to_vec();
             chain.push(reference.to_owned());
-            self.cx.error_at(&self.aliases[start], refs::cycle_message(&chain));
+            self.cx
+                .error_at(&self.aliases[start], refs::cycle_message(&chain));
             return Ty::Value;
         }
         let reserved = self.reserved.get(reference).copied();
@@ -248,7 +256,10 @@ impl<'a> TypeSpace<'a> {
             if let Some(id) = reserved {
                 return Ty::Named(id);
             }
-            self.cx.error_at(at, format!("schemas nest more than {MAX_NESTING} levels deep"));
+            self.cx.error_at(
+                at,
+                format!("schemas nest more than {MAX_NESTING} levels deep"),
+            );
             return Ty::Value;
         }
         let Some(node) = refs::target(self.cx, self.root, reference, at) else {
@@ -303,7 +314,18 @@ impl<'a> TypeSpace<'a> {
             // `#/paths/.../schema`: name it after the operation path instead.
             reference
                 .split('/')
-                .filter(|t| !["#", "paths", "content", "schema", "application~1json", "responses", "requestBody"].contains(t))
+                .filter(|t| {
+                    ![
+                        "#",
+                        "paths",
+                        "content",
+                        "schema",
+                        "application~1json",
+                        "responses",
+                        "requestBody",
+                    ]
+                    .contains(t)
+                })
                 .map(|t| t.replace("~1", " "))
                 .collect::<Vec<_>>()
                 .join(" ")
@@ -318,7 +340,8 @@ impl<'a> TypeSpace<'a> {
     fn degraded(&self, node: &Value, ptr: &str, msg: &str) {
         let _ = msg;
         if let Some((at, found)) = misplaced(node, ptr, 0) {
-            self.cx.error_at(&at, format!("expected a schema (an object), found {found}"));
+            self.cx
+                .error_at(&at, format!("expected a schema (an object), found {found}"));
         }
     }
 
@@ -348,7 +371,11 @@ impl<'a> TypeSpace<'a> {
         let ty = self.schema_kind(schema, ptr, hint);
         self.depth -= 1;
         self.nesting -= 1;
-        if schema.schema_data.nullable { ty.option() } else { ty }
+        if schema.schema_data.nullable {
+            ty.option()
+        } else {
+            ty
+        }
     }
 
     fn schema_kind(&mut self, schema: &Schema, ptr: &str, hint: &str) -> Ty {
@@ -371,7 +398,14 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
             SchemaKind::Type(Type::Object(o)) => {
                 let props: Vec<_> = o.properties.iter().collect();
-                self.object(&props, &o.required, o.additional_properties.as_ref(), data, ptr, hint)
+                self.object(
+                    &props,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    data,
+                    ptr,
+                    hint,
+                )
             }
             SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), ptr, hint),
             SchemaKind::OneOf { one_of } => self.union(one_of, "oneOf", data, ptr, hint),
@@ -384,7 +418,13 @@ impl<'a> TypeSpace<'a> {
 
     /// `openapiv3` reads a schema whose keywords do not fit one type as "any": pick the
     /// most specific reading.
-    fn any(&mut self, any: &openapiv3::AnySchema, data: &openapiv3::SchemaData, ptr: &str, hint: &str) -> Ty {
+    fn any(
+        &mut self,
+        any: &openapiv3::AnySchema,
+        data: &openapiv3::SchemaData,
+        ptr: &str,
+        hint: &str,
+    ) -> Ty {
         let props: Vec<_> = any.properties.iter().collect();
         if !any.all_of.is_empty() {
             return self.all_of(&any.all_of, &props, &any.required, data, ptr, hint);
@@ -395,22 +435,43 @@ impl<'a> TypeSpace<'a> {
         if !any.any_of.is_empty() {
             return self.union(&any.any_of, "anyOf", data, ptr, hint);
         }
-        let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+        let strings: Vec<String> = any
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect();
         if any.typ.is_none() && !strings.is_empty() && strings.len() == any.enumeration.len() {
             // `enum` (or 3.1 `const`) of strings without a `type`.
             return self.string_enum(&strings, data, ptr, hint);
         }
         match any.typ.as_deref() {
             Some("object") | None if !props.is_empty() || any.additional_properties.is_some() => {
-                self.object(&props, &any.required, any.additional_properties.as_ref(), data, ptr, hint)
+                self.object(
+                    &props,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    data,
+                    ptr,
+                    hint,
+                )
             }
-            Some("array") | None if any.items.is_some() => self.array(any.items.as_ref(), ptr, hint),
+            Some("array") | None if any.items.is_some() => {
+                self.array(any.items.as_ref(), ptr, hint)
+            }
             Some("string") => {
-                let values: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+                let values: Vec<String> = any
+                    .enumeration
+                    .iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect();
                 if values.is_empty() || values.len() != any.enumeration.len() {
-                    let format = any.format.as_deref().map_or(VariantOrUnknownOrEmpty::Empty, |f| {
-                        serde_json::from_value(Value::String(f.to_owned())).unwrap_or(VariantOrUnknownOrEmpty::Empty)
-                    });
+                    let format =
+                        any.format
+                            .as_deref()
+                            .map_or(VariantOrUnknownOrEmpty::Empty, |f| {
+                                serde_json::from_value(Value::String(f.to_owned()))
+                                    .unwrap_or(VariantOrUnknownOrEmpty::Empty)
+                            });
                     string_format(&format)
                 } else {
                     self.string_enum(&values, data, ptr, hint)
@@ -430,7 +491,9 @@ impl<'a> TypeSpace<'a> {
 
     fn array(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, ptr: &str, hint: &str) -> Ty {
         let item = match items {
-            Some(items) => self.boxed_ref(items, &pointer::push(ptr, "items"), &format!("{hint} Item")),
+            Some(items) => {
+                self.boxed_ref(items, &pointer::push(ptr, "items"), &format!("{hint} Item"))
+            }
             None => Ty::Value,
         };
         Ty::Vec(Box::new(item))
@@ -447,7 +510,11 @@ impl<'a> TypeSpace<'a> {
     ) -> Ty {
         let extra = |this: &mut Self| match additional {
             Some(AdditionalProperties::Schema(s)) => {
-                let ty = this.schema_ref(s, &pointer::push(ptr, "additionalProperties"), &format!("{hint} Value"));
+                let ty = this.schema_ref(
+                    s,
+                    &pointer::push(ptr, "additionalProperties"),
+                    &format!("{hint} Value"),
+                );
                 Some(ty)
             }
             Some(AdditionalProperties::Any(true)) => Some(Ty::Value),
@@ -480,7 +547,10 @@ impl<'a> TypeSpace<'a> {
             let prop_ptr = pointer::push(&pointer::push(ptr, "properties"), json_name);
             let ty = self.boxed_ref(prop, &prop_ptr, &format!("{owner} {json_name}"));
             let (doc, read_or_write_only) = match prop {
-                ReferenceOr::Item(s) => (docs(&s.schema_data), s.schema_data.read_only || s.schema_data.write_only),
+                ReferenceOr::Item(s) => (
+                    docs(&s.schema_data),
+                    s.schema_data.read_only || s.schema_data.write_only,
+                ),
                 ReferenceOr::Reference { .. } => (None, false),
             };
             // Read-only fields are absent from requests and write-only ones from responses,
@@ -502,7 +572,13 @@ impl<'a> TypeSpace<'a> {
         fields
     }
 
-    fn string_enum(&mut self, values: &[String], data: &openapiv3::SchemaData, ptr: &str, hint: &str) -> Ty {
+    fn string_enum(
+        &mut self,
+        values: &[String],
+        data: &openapiv3::SchemaData,
+        ptr: &str,
+        hint: &str,
+    ) -> Ty {
         let id = self.named(hint, ptr);
         let mut names = Namespace::with_reserved(&["Unknown"]);
         let mut seen = HashSet::new();
@@ -515,215 +591,12 @@ impl<'a> TypeSpace<'a> {
         Ty::Named(id)
     }
 
-    fn union(
-        &mut self,
-        parts: &[ReferenceOr<Schema>],
-        keyword: &str,
-        data: &openapiv3::SchemaData,
-        ptr: &str,
-        hint: &str,
-    ) -> Ty {
-        let mut nullable = false;
-        let mut members = Vec::new();
-        for (i, part) in parts.iter().enumerate() {
-            if is_null_schema(part) {
-                nullable = true;
-                continue;
-            }
-            members.push((i, part));
-        }
-        let wrap = |ty: Ty| if nullable { ty.option() } else { ty };
-        if let Some(map) = self.map_beside_union(ptr, hint) {
-            return wrap(map);
-        }
-        if let [(i, only)] = members.as_slice() {
-            let part_ptr = pointer::push(&pointer::push(ptr, keyword), &i.to_string());
-            let ty = self.schema_ref(only, &part_ptr, hint);
-            return wrap(ty);
-        }
-        if members.is_empty() {
-            return Ty::Value;
-        }
-        let id = self.named(hint, ptr);
-        let owner = self.defs[id].name.clone();
-        let mapping = data.discriminator.as_ref().map(|d| &d.mapping);
-        let mut names = Namespace::with_reserved(&["Unknown"]);
-        let mut variants = Vec::new();
-        let implicit = if data.discriminator.is_none() { self.implicit_tag(&members) } else { None };
-        let weights: Vec<usize> = members.iter().map(|(_, part)| self.required_count(part)).collect();
-        for (i, part) in members {
-            let part_ptr = pointer::push(&pointer::push(ptr, keyword), &i.to_string());
-            let ty = self.schema_ref(part, &part_ptr, &format!("{owner} Variant {i}"));
-            let base = match part {
-                ReferenceOr::Reference { reference } => pointer::last_token(reference).to_owned(),
-                ReferenceOr::Item(s) => s.schema_data.title.clone().unwrap_or_else(|| variant_word(&ty, i)),
-            };
-            let mut tags = Vec::new();
-            if let (ReferenceOr::Reference { reference }, Some(mapping)) = (part, mapping) {
-                tags.extend(mapping.iter().filter(|(_, r)| *r == reference).map(|(k, _)| k.clone()));
-                if tags.is_empty() {
-                    tags.push(pointer::last_token(reference).to_owned());
-                }
-            }
-            variants.push(Variant {
-                name: names.unique(names::type_name(&base, "Variant")),
-                ty,
-                tags,
-            });
-        }
-        let mut discriminator = data
-            .discriminator
-            .as_ref()
-            .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
-            .map(|d| d.property_name.clone());
-        if let Some((property, values)) = implicit {
-            for (variant, tags) in variants.iter_mut().zip(values) {
-                variant.tags = tags;
-            }
-            discriminator = Some(property);
-        }
-        if discriminator.is_none() {
-            // Untagged members are tried in order and unknown properties are ignored, so a
-            // member that needs fewer properties would take values meant for a more
-            // specific one and drop the rest: the members that require most come first.
-            let mut weighted: Vec<_> = weights.into_iter().zip(variants).collect();
-            weighted.sort_by_key(|(w, _)| std::cmp::Reverse(*w));
-            variants = weighted.into_iter().map(|(_, v)| v).collect();
-        }
-        self.define(id, TypeKind::Union { variants, discriminator }, docs(data));
-        wrap(Ty::Named(id))
-    }
-
-    /// `allOf`: the object parts are merged into one struct; when no part is an object the
-    /// single part stands for the whole.
-    fn all_of(
-        &mut self,
-        parts: &[ReferenceOr<Schema>],
-        own_props: &[(&String, &ReferenceOr<Box<Schema>>)],
-        own_required: &[String],
-        data: &openapiv3::SchemaData,
-        ptr: &str,
-        hint: &str,
-    ) -> Ty {
-        if parts.len() == 1 && own_props.is_empty() {
-            let ty = self.schema_ref(&parts[0], &pointer::push(&pointer::push(ptr, "allOf"), "0"), hint);
-            return ty;
-        }
-        let mut collected = Collected::default();
-        for (p, r) in own_props {
-            collected.props.push(((*p).clone(), (*r).clone(), ptr.to_owned()));
-        }
-        collected.required.extend(own_required.iter().cloned());
-        for (i, part) in parts.iter().enumerate() {
-            let part_ptr = pointer::push(&pointer::push(ptr, "allOf"), &i.to_string());
-            self.collect_object(part, &part_ptr, &mut collected, 0);
-        }
-        if collected.props.is_empty() {
-            let objects = parts.len() - collected.others.len();
-            if let ([(other_ptr, other)], 0) = (collected.others.as_slice(), objects) {
-                let (other_ptr, other) = (other_ptr.clone(), other.clone());
-                return self.schema_ref(&other, &other_ptr, hint);
-            }
-            return if collected.additional { Ty::Object } else { Ty::Value };
-        }
-        let id = self.named(hint, ptr);
-        let name = self.defs[id].name.clone();
-        let mut seen = HashSet::new();
-        let mut unique = Vec::new();
-        // The last definition of a property wins, as in JSON Schema every part must hold.
-        for (json_name, schema, at) in collected.props.iter().rev() {
-            if seen.insert(json_name.clone()) {
-                unique.push((json_name, schema, at));
-            }
-        }
-        unique.reverse();
-        let mut names = Namespace::default();
-        let mut fields = Vec::new();
-        for (json_name, schema, at) in unique {
-            let prop_ptr = pointer::push(&pointer::push(at, "properties"), json_name);
-            let ty = self.boxed_ref(schema, &prop_ptr, &format!("{name} {json_name}"));
-            let (doc, rw) = match schema {
-                ReferenceOr::Item(s) => (docs(&s.schema_data), s.schema_data.read_only || s.schema_data.write_only),
-                ReferenceOr::Reference { .. } => (None, false),
-            };
-            let in_schema = collected.required.contains(json_name) && !rw;
-            let required = in_schema && !ty.is_option();
-            let ty = if required { ty } else { ty.option() };
-            fields.push(Field {
-                name: names.unique(names::value_name(json_name, "field")),
-                json_name: json_name.clone(),
-                required: required && ty != Ty::Value,
-                emit_null: in_schema && !required,
-                ty,
-                doc,
-            });
-        }
-        let declared: Vec<&str> = collected.props.iter().map(|(p, _, _)| p.as_str()).collect();
-        undeclared_fields(&mut names, &mut fields, &collected.required, &declared);
-        let extra = collected.additional.then_some(Ty::Value);
-        self.define(id, TypeKind::Struct { fields, extra }, docs(data));
-        Ty::Named(id)
-    }
-
-    /// Gathers the properties of an `allOf` part, following references and nested `allOf`s.
-    fn collect_object(&mut self, part: &ReferenceOr<Schema>, ptr: &str, out: &mut Collected, hops: usize) {
-        if hops > 16 {
-            return;
-        }
-        let (schema, at) = match part {
-            ReferenceOr::Reference { reference } => {
-                let Some(node) = refs::target(self.cx, self.root, reference, ptr) else {
-                    return;
-                };
-                if let Some(inner) = node.get("$ref").and_then(Value::as_str) {
-                    let inner = ReferenceOr::Reference { reference: inner.to_owned() };
-                    return self.collect_object(&inner, reference, out, hops + 1);
-                }
-                match refs::parse::<Schema>(node) {
-                    Ok(s) => (s, reference.clone()),
-                    Err(_) => return,
-                }
-            }
-            ReferenceOr::Item(s) => (s.clone(), ptr.to_owned()),
-        };
-        use openapiv3::Type;
-        let (props, required, additional, nested) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, &o.additional_properties, &[][..]),
-            SchemaKind::Any(a) if !a.properties.is_empty() || !a.all_of.is_empty() => {
-                (&a.properties, &a.required, &a.additional_properties, a.all_of.as_slice())
-            }
-            SchemaKind::AllOf { all_of } => {
-                for (i, p) in all_of.iter().enumerate() {
-                    let p_ptr = pointer::push(&pointer::push(&at, "allOf"), &i.to_string());
-                    self.collect_object(p, &p_ptr, out, hops + 1);
-                }
-                return;
-            }
-            _ => {
-                out.others.push((ptr.to_owned(), part.clone()));
-                return;
-            }
-        };
-        for (name, prop) in props {
-            out.props.push((name.clone(), prop.clone(), at.clone()));
-        }
-        out.required.extend(required.iter().cloned());
-        if matches!(additional, Some(AdditionalProperties::Any(true) | AdditionalProperties::Schema(_))) {
-            out.additional = true;
-        }
-        for (i, p) in nested.iter().enumerate() {
-            let p_ptr = pointer::push(&pointer::push(&at, "allOf"), &i.to_string());
-            self.collect_object(p, &p_ptr, out, hops + 1);
-        }
-    }
-
     /// A named type for the schema at `ptr`: the reserved component name, or a new one.
     fn named(&mut self, hint: &str, ptr: &str) -> usize {
-        if let Some(&id) = self.reserved.get(ptr) {
-            if matches!(self.defs[id].kind, TypeKind::Pending) {
-                self.memo.insert(ptr.to_owned(), Ty::Named(id));
-                return id;
-            }
+        let reserved = self.reserved.get(ptr).copied();
+        if let Some(id) = reserved.filter(|&id| matches!(self.defs[id].kind, TypeKind::Pending)) {
+            self.memo.insert(ptr.to_owned(), Ty::Named(id));
+            return id;
         }
         let name = self.names.unique(names::type_name(hint, "Type"));
         let id = self.push_def(name, ptr.to_owned());
@@ -748,18 +621,15 @@ impl<'a> TypeSpace<'a> {
     }
 }
 
-#[derive(Default)]
-struct Collected {
-    props: Vec<(String, ReferenceOr<Box<Schema>>, String)>,
-    required: Vec<String>,
-    additional: bool,
-    others: Vec<(String, ReferenceOr<Schema>)>,
-}
-
 /// A required name without a property (usually one a sibling `allOf` part defines, but
 /// here none does) still holds a value on the wire: it becomes a JSON field rather than
 /// being dropped on the way through.
-fn undeclared_fields(names: &mut Namespace, fields: &mut Vec<Field>, required: &[String], declared: &[&str]) {
+fn undeclared_fields(
+    names: &mut Namespace,
+    fields: &mut Vec<Field>,
+    required: &[String],
+    declared: &[&str],
+) {
     let mut seen = HashSet::new();
     for json_name in required {
         if declared.contains(&json_name.as_str()) || !seen.insert(json_name) {
@@ -795,10 +665,17 @@ fn misplaced(node: &Value, ptr: &str, depth: usize) -> Option<(String, &'static 
     }
     for key in ["allOf", "oneOf", "anyOf"] {
         if let Some((Value::Array(parts), at)) = child(key) {
-            children.extend(parts.iter().enumerate().map(|(i, v)| (v, pointer::push(&at, &i.to_string()))));
+            children.extend(
+                parts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (v, pointer::push(&at, &i.to_string()))),
+            );
         }
     }
-    children.iter().find_map(|(v, at)| misplaced(v, at, depth + 1))
+    children
+        .iter()
+        .find_map(|(v, at)| misplaced(v, at, depth + 1))
 }
 
 /// Title and description, joined as a doc comment.
@@ -814,7 +691,10 @@ fn docs_of(node: &Value) -> Option<String> {
 }
 
 pub fn join_docs(title: Option<&str>, description: Option<&str>) -> Option<String> {
-    match (title.filter(|t| !t.trim().is_empty()), description.filter(|d| !d.trim().is_empty())) {
+    match (
+        title.filter(|t| !t.trim().is_empty()),
+        description.filter(|d| !d.trim().is_empty()),
+    ) {
         (Some(t), Some(d)) => Some(format!("{t}\n\n{d}")),
         (Some(t), None) => Some(t.to_owned()),
         (None, Some(d)) => Some(d.to_owned()),
@@ -838,28 +718,5 @@ fn integer_format(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> Ty {
         VariantOrUnknownOrEmpty::Unknown(f) if f == "uint32" => Ty::U32,
         VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" => Ty::U64,
         _ => Ty::I64,
-    }
-}
-
-/// `{type: "null"}` after normalization: no type, only `nullable`.
-fn is_null_schema(part: &ReferenceOr<Schema>) -> bool {
-    match part {
-        ReferenceOr::Item(s) => {
-            s.schema_data.nullable
-                && matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty() && a.items.is_none() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() && a.enumeration.is_empty())
-        }
-        ReferenceOr::Reference { .. } => false,
-    }
-}
-
-fn variant_word(ty: &Ty, i: usize) -> String {
-    match ty {
-        Ty::String | Ty::DateTime | Ty::Date | Ty::Uuid => "String".into(),
-        Ty::Bool => "Bool".into(),
-        Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => "Integer".into(),
-        Ty::F32 | Ty::F64 => "Number".into(),
-        Ty::Vec(_) => "Array".into(),
-        Ty::Object | Ty::Map(_) => "Object".into(),
-        _ => format!("Variant{i}"),
     }
 }

@@ -25,12 +25,20 @@ pub enum SchemeKind {
 /// The schemes, and the top-level requirement alternatives.
 pub fn from_spec(cx: &Ctxt, root: &Value) -> (Vec<Scheme>, Vec<Vec<usize>>) {
     let mut schemes = Vec::new();
-    if let Some(map) = root.pointer("/components/securitySchemes").and_then(Value::as_object) {
+    if let Some(map) = root
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+    {
         for (name, node) in map {
             let ptr = pointer::push("#/components/securitySchemes", name);
-            let Some((node, _)) = refs::follow(cx, root, node, &ptr) else { continue };
+            let Some((node, _)) = refs::follow(cx, root, node, &ptr) else {
+                continue;
+            };
             if let Some(kind) = kind(node) {
-                schemes.push(Scheme { name: name.clone(), kind });
+                schemes.push(Scheme {
+                    name: name.clone(),
+                    kind,
+                });
             }
         }
     }

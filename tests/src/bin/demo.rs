@@ -27,10 +27,16 @@ fn main() -> ExitCode {
     // SAFETY: single-threaded at this point; nothing reads the environment concurrently.
     unsafe {
         std::env::set_var("EXAMPLE_API_KEY", DEMO_KEY);
-        std::env::set_var("EXAMPLE_WEBHOOK_SECRET", sdk_tests::server::DEFAULT_WEBHOOK_SECRET);
+        std::env::set_var(
+            "EXAMPLE_WEBHOOK_SECRET",
+            sdk_tests::server::DEFAULT_WEBHOOK_SECRET,
+        );
     }
     // One thread, so the debug-log capture of step 6 sees every event.
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("cannot start the async runtime: {e}");
@@ -47,7 +53,10 @@ fn main() -> ExitCode {
 async fn run(tour: &mut Tour) -> Result<(), Box<dyn std::error::Error>> {
     let config = ServerConfig::default().api_key(DEMO_KEY);
     let server = ExampleServer::start(config).await?;
-    println!("openapi-sdk demo: the Example API (spec/api.yaml), served in-process at {}", server.base_url());
+    println!(
+        "openapi-sdk demo: the Example API (spec/api.yaml), served in-process at {}",
+        server.base_url()
+    );
     // SAFETY: still before any other thread reads the environment (current-thread runtime).
     unsafe { std::env::set_var("EXAMPLE_BASE_URL", server.base_url()) };
 
@@ -55,18 +64,36 @@ async fn run(tour: &mut Tour) -> Result<(), Box<dyn std::error::Error>> {
     let client = api::Client::from_env()?;
     println!("   Client::from_env() read EXAMPLE_API_KEY and EXAMPLE_BASE_URL");
     let debug = format!("{client:?}");
-    tour.check(!debug.contains(&DEMO_KEY[8..]), "the key never shows in Debug output");
+    tour.check(
+        !debug.contains(&DEMO_KEY[8..]),
+        "the key never shows in Debug output",
+    );
 
     tour.step("2. Batch create 250 users (batch endpoint, chunks of maxItems = 100)");
     let new_users: Vec<api::types::NewUser> = (0..250)
-        .map(|i| api::types::NewUser { email: format!("user{i}@example.com"), name: format!("User {i}") })
+        .map(|i| api::types::NewUser {
+            email: format!("user{i}@example.com"),
+            name: format!("User {i}"),
+        })
         .collect();
     let users_api = client.users();
     let batch = users_api.create_users_all(new_users, BatchOptions::new());
     let created = with_progress(batch, || server.state().user_count(), 250, "users").await;
-    let posts = server.state().requests().iter().filter(|r| r.path == "/users/batch").count();
-    println!("   {} created in {posts} requests, {} failed", created.succeeded(), created.failed());
-    tour.check(created.is_success() && posts == 3, "250 users in 3 chunked requests, none failed");
+    let posts = server
+        .state()
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/users/batch")
+        .count();
+    println!(
+        "   {} created in {posts} requests, {} failed",
+        created.succeeded(),
+        created.failed()
+    );
+    tour.check(
+        created.is_success() && posts == 3,
+        "250 users in 3 chunked requests, none failed",
+    );
 
     tour.step("3. Stream every user at the maximum page size");
     server.state().clear_requests();
@@ -77,8 +104,18 @@ async fn run(tour: &mut Tour) -> Result<(), Box<dyn std::error::Error>> {
         progress(seen.len(), 250, "users");
     }
     println!();
-    let pages: Vec<String> = server.state().requests().iter().map(|r| r.query.clone().unwrap_or_default()).collect();
-    println!("   {} users in {} pages; first page query: {}", seen.len(), pages.len(), pages.first().map_or("", String::as_str));
+    let pages: Vec<String> = server
+        .state()
+        .requests()
+        .iter()
+        .map(|r| r.query.clone().unwrap_or_default())
+        .collect();
+    println!(
+        "   {} users in {} pages; first page query: {}",
+        seen.len(),
+        pages.len(),
+        pages.first().map_or("", String::as_str)
+    );
     let unique = seen.iter().collect::<std::collections::HashSet<_>>().len();
     tour.check(
         seen.len() == 250 && unique == 250 && pages.len() == 3 && pages[0].contains("limit=100"),
@@ -91,11 +128,20 @@ async fn run(tour: &mut Tour) -> Result<(), Box<dyn std::error::Error>> {
         .script([FaultKind::Unavailable, FaultKind::DropAfterCommit]);
     server.state().set_faults(faults);
     server.state().clear_requests();
-    println!("   the server answers 503 to the 1st attempt, stores the 2nd and drops the connection");
-    let order = api::types::NewOrder { user_id: seen[0].clone(), amount_cents: 4_200, currency: api::types::Currency::Eur };
+    println!(
+        "   the server answers 503 to the 1st attempt, stores the 2nd and drops the connection"
+    );
+    let order = api::types::NewOrder {
+        user_id: seen[0].clone(),
+        amount_cents: 4_200,
+        currency: api::types::Currency::Eur,
+    };
     let created = client.orders().create_order(&order).await?;
     let attempts = server.state().requests();
-    let keys: std::collections::HashSet<_> = attempts.iter().filter_map(|r| r.idempotency_key.clone()).collect();
+    let keys: std::collections::HashSet<_> = attempts
+        .iter()
+        .filter_map(|r| r.idempotency_key.clone())
+        .collect();
     println!(
         "   order {} after {} attempts, all with idempotency key {} (request id {})",
         created.id,
@@ -111,11 +157,21 @@ async fn run(tour: &mut Tour) -> Result<(), Box<dyn std::error::Error>> {
 
     tour.step("5. A 404 is not retried");
     server.state().clear_requests();
-    let err = client.users().get_user("usr_missing").await.expect_err("no such user");
-    let body = err.body::<api::types::Error>().map(|e| e.code.clone()).unwrap_or_default();
+    let err = client
+        .users()
+        .get_user("usr_missing")
+        .await
+        .expect_err("no such user");
+    let body = err
+        .body::<api::types::Error>()
+        .map(|e| e.code.clone())
+        .unwrap_or_default();
     println!("   {err}");
     tour.check(
-        err.status().map(|s| s.as_u16()) == Some(404) && err.attempts() == 1 && server.state().requests().len() == 1 && body == "not_found",
+        err.status().map(|s| s.as_u16()) == Some(404)
+            && err.attempts() == 1
+            && server.state().requests().len() == 1
+            && body == "not_found",
         "one attempt, typed error body, request id in the message",
     );
 
@@ -137,21 +193,30 @@ async fn run(tour: &mut Tour) -> Result<(), Box<dyn std::error::Error>> {
 
     tour.step("7. A webhook from the server, verified then decoded");
     let (url, mut received) = webhook_receiver(client.clone()).await?;
-    let event = server.state().pay_order(&created.id).ok_or("the order exists")?;
+    let event = server
+        .state()
+        .pay_order(&created.id)
+        .ok_or("the order exists")?;
     let status = server.send_webhook(&url, &event).await?;
     let decoded = received.recv().await.ok_or("the receiver answered")?;
     match &decoded {
-        Ok(api::WebhookEvent::OrderPaid(paid)) => println!("   order.paid for {} ({:?}), receiver answered {status}", paid.data.id, paid.data.status),
+        Ok(api::WebhookEvent::OrderPaid(paid)) => println!(
+            "   order.paid for {} ({:?}), receiver answered {status}",
+            paid.data.id, paid.data.status
+        ),
         other => println!("   unexpected: {other:?}"),
     }
     let signed = server.state().sign_event(&event);
     let tampered = format!("{} ", signed.body);
-    let rejected = client.webhooks().unwrap(&signed.headers(), tampered.as_bytes());
+    let rejected = client
+        .webhooks()
+        .unwrap(&signed.headers(), tampered.as_bytes());
     if let Err(e) = &rejected {
         println!("   a tampered copy: {e}");
     }
     tour.check(
-        matches!(decoded, Ok(api::WebhookEvent::OrderPaid(ref p)) if p.data.id == created.id) && rejected.is_err(),
+        matches!(decoded, Ok(api::WebhookEvent::OrderPaid(ref p)) if p.data.id == created.id)
+            && rejected.is_err(),
         "the signed event decodes to OrderPaid; a tampered one is rejected",
     );
 
@@ -191,7 +256,10 @@ impl Tour {
     fn finish(self) -> ExitCode {
         println!();
         if self.failed.is_empty() {
-            println!("All {} checks passed: every step behaved as claimed.", self.passed);
+            println!(
+                "All {} checks passed: every step behaved as claimed.",
+                self.passed
+            );
             ExitCode::SUCCESS
         } else {
             println!("{} passed, {} failed", self.passed, self.failed.len());
@@ -201,7 +269,12 @@ impl Tour {
 }
 
 /// Drives `work` while drawing a progress bar from `done()`.
-async fn with_progress<T>(work: impl Future<Output = T>, done: impl Fn() -> usize, total: usize, what: &str) -> T {
+async fn with_progress<T>(
+    work: impl Future<Output = T>,
+    done: impl Fn() -> usize,
+    total: usize,
+    what: &str,
+) -> T {
     let mut work = std::pin::pin!(work);
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     loop {
@@ -229,9 +302,20 @@ fn progress(done: usize, total: usize, what: &str) {
         return;
     }
     let width = 30;
-    let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
-    let start = if std::io::stdout().is_terminal() { "\r" } else { "" };
-    print!("{start}   [{}{}] {done}/{total} {what}", "#".repeat(filled), " ".repeat(width - filled));
+    let filled = (done * width)
+        .checked_div(total)
+        .unwrap_or(width)
+        .min(width);
+    let start = if std::io::stdout().is_terminal() {
+        "\r"
+    } else {
+        ""
+    };
+    print!(
+        "{start}   [{}{}] {done}/{total} {what}",
+        "#".repeat(filled),
+        " ".repeat(width - filled)
+    );
     let _ = std::io::stdout().flush();
 }
 
@@ -260,7 +344,8 @@ where
     let result = work().await;
     drop(guard);
     result?;
-    let text = String::from_utf8_lossy(&buffer.lock().map_err(|_| "log buffer poisoned")?).into_owned();
+    let text =
+        String::from_utf8_lossy(&buffer.lock().map_err(|_| "log buffer poisoned")?).into_owned();
     Ok(text.lines().map(str::to_owned).collect())
 }
 
@@ -268,7 +353,10 @@ struct SharedWriter(Arc<Mutex<Vec<u8>>>);
 
 impl std::io::Write for SharedWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
 
@@ -281,7 +369,9 @@ type Decoded = Result<api::WebhookEvent, sdk_runtime::webhooks::WebhookError>;
 
 /// A webhook endpoint on 127.0.0.1 that verifies and decodes with the client, and hands
 /// each result to the returned channel.
-async fn webhook_receiver(client: api::Client) -> std::io::Result<(String, tokio::sync::mpsc::Receiver<Decoded>)> {
+async fn webhook_receiver(
+    client: api::Client,
+) -> std::io::Result<(String, tokio::sync::mpsc::Receiver<Decoded>)> {
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let app = axum::Router::new().route(
         "/hooks",
@@ -291,7 +381,8 @@ async fn webhook_receiver(client: api::Client) -> std::io::Result<(String, tokio
                 let decoded = client.webhooks().unwrap(&headers, &body);
                 let status = if decoded.is_ok() { 200 } else { 400 };
                 let _ = tx.send(decoded).await;
-                axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::BAD_REQUEST)
+                axum::http::StatusCode::from_u16(status)
+                    .unwrap_or(axum::http::StatusCode::BAD_REQUEST)
             }
         }),
     );

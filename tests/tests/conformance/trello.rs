@@ -41,12 +41,18 @@ async fn calls(run: &mut Run<'_>) -> Result<(), BoxError> {
     );
     run.call(
         "getMembersBoardsByIdMember",
-        client.member().get_members_boards_by_id_member("me", key, token).await,
+        client
+            .member()
+            .get_members_boards_by_id_member("me", key, token)
+            .await,
     );
     // Gets.
     run.call(
         "getBoardsByIdBoard",
-        client.board().get_boards_by_id_board("5a1b2c3d", key, token).await,
+        client
+            .board()
+            .get_boards_by_id_board("5a1b2c3d", key, token)
+            .await,
     );
     run.call(
         "getCardsByIdCard",
@@ -63,7 +69,10 @@ async fn calls(run: &mut Run<'_>) -> Result<(), BoxError> {
         "prefs/permissionLevel": "private",
         "labelNames/green": "done",
     }))?;
-    run.call("addBoards", client.board().add_boards(key, token, &board).await);
+    run.call(
+        "addBoards",
+        client.board().add_boards(key, token, &board).await,
+    );
     let card: api::types::Cards = serde_json::from_value(json!({
         "name": "Write the tests",
         "idList": "l1",

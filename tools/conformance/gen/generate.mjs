@@ -137,24 +137,33 @@ const exactBounds = (s) => {
 
 // ----- document faults -----
 //
-// `{nullable: true}` with no `type` (nor anything else that constrains a value) allows any
-// value under OpenAPI 3.0.3, but documents write it to mean null ("Nil bot_id set when
-// display_as_bot is false" in slack.com.json), and the macro reads it so. It is read as
-// `{type: "null"}` here too, and every such node is reported as a document fault.
+// A `oneOf`/`anyOf` member `{nullable: true}` with no `type` (nor anything else that
+// constrains a value) allows any value under OpenAPI 3.0.3, but documents write it to mean
+// null ("Nil bot_id set when display_as_bot is false" in slack.com.json), and the macro
+// reads it so (the member makes the union an `Option`). It is read as `{type: "null"}` here
+// too, and every such member is reported as a document fault. Elsewhere such a schema is
+// any value, for the macro too (`Value`).
 
 const faults = [];
 const CONSTRAINTS = ["type", "$ref", "allOf", "anyOf", "oneOf", "not", "properties", "items", "enum", "additionalProperties"];
+const typelessNullable = (n) => n && typeof n === "object" && n.nullable === true && !CONSTRAINTS.some((k) => k in n);
 function nullMeant(node, ptr) {
   if (node === null || typeof node !== "object") return node;
   if (Array.isArray(node)) return node.map((n, i) => nullMeant(n, `${ptr}/${i}`));
-  if (!is31 && node.nullable === true && !CONSTRAINTS.some((k) => k in node)) {
-    faults.push({ pointer: ptr, fault: "`nullable: true` without `type` allows any value; read as null" });
-    return { type: "null" };
-  }
   const out = {};
   for (const [k, v] of Object.entries(node)) {
-    const key = k.replace(/~/g, "~0").replace(/\//g, "~1");
-    out[k] = k.startsWith("x-") || k === "enum" || k === "example" || k === "default" ? v : nullMeant(v, `${ptr}/${key}`);
+    const at = `${ptr}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (k.startsWith("x-") || k === "enum" || k === "example" || k === "default") {
+      out[k] = v;
+    } else if (!is31 && (k === "anyOf" || k === "oneOf") && Array.isArray(v)) {
+      out[k] = v.map((member, i) => {
+        if (!typelessNullable(member)) return nullMeant(member, `${at}/${i}`);
+        faults.push({ pointer: `${at}/${i}`, fault: "a `nullable: true` member without `type` allows any value; read as null" });
+        return { type: "null" };
+      });
+    } else {
+      out[k] = nullMeant(v, at);
+    }
   }
   return out;
 }

@@ -70,9 +70,15 @@ impl<'a> TypeSpace<'a> {
         if node.get("properties").is_some() {
             return None;
         }
-        let additional = node.get("additionalProperties").filter(|a| a.as_object().is_some_and(|o| !o.is_empty()))?;
+        let additional = node
+            .get("additionalProperties")
+            .filter(|a| a.as_object().is_some_and(|o| !o.is_empty()))?;
         let schema = refs::parse::<ReferenceOr<Schema>>(additional).ok()?;
-        let value = self.schema_ref(&schema, &pointer::push(ptr, "additionalProperties"), &format!("{hint} Value"));
+        let value = self.schema_ref(
+            &schema,
+            &pointer::push(ptr, "additionalProperties"),
+            &format!("{hint} Value"),
+        );
         Some(Ty::Map(Box::new(value)))
     }
 
