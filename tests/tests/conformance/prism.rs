@@ -200,17 +200,37 @@ fn binary() -> Result<PathBuf, BoxError> {
     if let Some(path) = std::env::var_os("PRISM") {
         return Ok(PathBuf::from(path));
     }
-    let local =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/prism/node_modules/.bin/prism");
+    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/prism");
+    let local = tools.join("node_modules/.bin/prism");
+    if !local.exists() {
+        install(&tools);
+    }
     if local.exists() {
         Ok(local)
     } else {
         Err(format!(
-            "Prism is not installed ({} is missing): {INSTALL}",
+            "Prism is not installed ({} is missing) and `npm ci` could not install it: {INSTALL}",
             local.display()
         )
         .into())
     }
+}
+
+/// Installs the pinned Prism once per test run, so that `cargo test --workspace` works on a
+/// machine with Node and npm but no prior setup (the lock file pins every package).
+fn install(tools: &Path) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(tools)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .status();
+        if let Err(e) = status {
+            eprintln!("could not run npm: {e}");
+        }
+    });
 }
 
 /// A port nobody listens on right now (bound by the OS, then released for Prism).
