@@ -109,11 +109,6 @@ impl<'a, T: Send + 'static> Call<'a, T> {
         self.request.options.headers.push((name, value));
     }
 
-    /// Replaces the body with raw bytes of another media type the operation accepts.
-    pub fn set_raw_body(&mut self, body: bytes::Bytes, content_type: &'static str) {
-        self.request.bytes_body(body, content_type);
-    }
-
     /// The request as described so far.
     pub fn request(&self) -> &Request {
         &self.request
@@ -194,7 +189,7 @@ macro_rules! __call_impls {
                 content_type: &'static str,
                 body: impl ::core::convert::Into<$crate::types::Bytes>,
             ) -> Self {
-                self.0.set_raw_body(body.into(), content_type);
+                self.0.bytes_body(body.into(), content_type);
                 self
             }
         }

@@ -57,6 +57,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::ops::{Decode, Operation, ParamLocation};
+use super::refs;
 use super::schema::{Field, Ty, TypeDef, TypeKind};
 use crate::ctxt::Ctxt;
 use crate::pointer;
@@ -543,12 +544,12 @@ impl<'a> Context<'a> {
                 let list = holder.get("parameters")?.as_array()?;
                 let param = list
                     .iter()
-                    .filter_map(|p| resolve(self.root, p))
+                    .filter_map(|p| refs::follow_quietly(self.root, p))
                     .find(|p| {
                         p.get("name").and_then(Value::as_str) == Some(name)
                             && p.get("in").and_then(Value::as_str) == Some("query")
                     })?;
-                resolve(self.root, param.get("schema")?)
+                refs::follow_quietly(self.root, param.get("schema")?)
             })
     }
 
@@ -559,7 +560,11 @@ impl<'a> Context<'a> {
         responses
             .iter()
             .filter(|(status, _)| status.starts_with('2'))
-            .filter_map(|(_, r)| resolve(self.root, r)?.get("headers")?.as_object())
+            .filter_map(|(_, r)| {
+                refs::follow_quietly(self.root, r)?
+                    .get("headers")?
+                    .as_object()
+            })
             .any(|headers| headers.keys().any(|h| h.eq_ignore_ascii_case("link")))
     }
 }
@@ -634,18 +639,6 @@ fn is_scalar(ty: &Ty) -> bool {
 
 fn is_count(ty: &Ty) -> bool {
     is_integer(ty) || matches!(base(ty), Ty::String | Ty::F64)
-}
-
-/// Follows `$ref`s without reporting (the operation's own pass already did).
-fn resolve<'v>(root: &'v Value, node: &'v Value) -> Option<&'v Value> {
-    let mut node = node;
-    for _ in 0..32 {
-        match node.get("$ref").and_then(Value::as_str) {
-            Some(reference) => node = pointer::lookup(root, reference)?,
-            None => return Some(node),
-        }
-    }
-    None
 }
 
 #[cfg(test)]
