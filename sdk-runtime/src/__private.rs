@@ -39,6 +39,11 @@ pub mod pagination {
     pub use crate::pagination::{items, pages};
 }
 
+/// Helpers of the `Serialize`/`Deserialize` impls generated for a document's types.
+pub mod serde_impls {
+    pub use crate::serde_impls::*;
+}
+
 /// Response decoders passed to [`execute`].
 pub mod decode {
     pub use crate::decode::{bytes, empty, error_json, json, no_error, status_is, text};

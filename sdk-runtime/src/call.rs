@@ -7,6 +7,7 @@
 //! stays a description of the request rather than a copy of the request pipeline.
 
 use std::fmt;
+use std::future::{Future, IntoFuture};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -42,6 +43,11 @@ impl<'a, T: Send + 'static> Call<'a, T> {
     /// Sends the request through the runtime's single execute path.
     pub async fn send(self) -> Result<Response<T>> {
         crate::__private::execute(self.client, self.request, self.ok, self.err).await
+    }
+
+    /// [`send`](Self::send), boxed: the future of generated `IntoFuture` impls.
+    pub fn boxed(self) -> crate::__private::BoxFuture<'a, Result<Response<T>>> {
+        Box::pin(self.send())
     }
 
     /// See [`Request::path_param`].
@@ -120,6 +126,98 @@ impl<'a, T: Send + 'static> Call<'a, T> {
     }
 }
 
+/// The request builder of an operation with nothing optional to set: `.await` it, or call
+/// [`send`](Self::send), after any per-call options.
+///
+/// Generated clients name it per operation (`builders::GetPet<'a>` is an alias of
+/// `RequestBuilder<'a, types::Pet>`); operations with optional parameters get a builder type
+/// of their own with the same methods. One generic type instead of one copy per operation
+/// keeps large clients quick to compile.
+///
+/// ```no_run
+/// # async fn demo(pet: sdk_runtime::RequestBuilder<'_, ()>) -> sdk_runtime::Result<()> {
+/// use std::time::Duration;
+///
+/// let response = pet
+///     .max_retries(0)
+///     .timeout(Duration::from_secs(5))
+///     .header("x-tenant", "acme")
+///     .await?;
+/// println!("request id: {:?}", response.request_id());
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "a request does nothing until it is `.await`ed or sent"]
+pub struct RequestBuilder<'a, T>(Call<'a, T>);
+
+impl<'a, T: Send + 'static> RequestBuilder<'a, T> {
+    /// Wraps a generated call.
+    #[doc(hidden)]
+    pub fn from_call(call: Call<'a, T>) -> Self {
+        RequestBuilder(call)
+    }
+
+    /// The generated call inside, for batch helpers.
+    #[doc(hidden)]
+    pub fn into_call(self) -> Call<'a, T> {
+        self.0
+    }
+
+    /// Sends the request and decodes the response.
+    pub fn send(self) -> impl Future<Output = Result<Response<T>>> + Send + 'a {
+        self.0.send()
+    }
+
+    /// Sends this idempotency key (instead of a generated one) on every attempt.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.0.set_idempotency_key(key.into());
+        self
+    }
+
+    /// Overrides the client's retry budget for this call (`0` disables retries).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.0.set_max_retries(max_retries);
+        self
+    }
+
+    /// Overrides the client's total timeout for this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.0.set_timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.0.add_header(name.into(), value.into());
+        self
+    }
+
+    /// Sends raw bytes as the body, for another media type the operation accepts.
+    pub fn body_bytes(
+        mut self,
+        content_type: &'static str,
+        body: impl Into<crate::types::Bytes>,
+    ) -> Self {
+        self.0.bytes_body(body.into(), content_type);
+        self
+    }
+}
+
+impl<'a, T: Send + 'static> IntoFuture for RequestBuilder<'a, T> {
+    type Output = Result<Response<T>>;
+    type IntoFuture = crate::__private::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.0.boxed()
+    }
+}
+
+impl<T> fmt::Debug for RequestBuilder<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
 impl<T> fmt::Debug for Call<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
@@ -145,45 +243,13 @@ pub fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __call_impls {
-    ($builder:ident, $ok:ty) => {
+    // Operations with a request body also get `body_bytes`.
+    ($builder:ident, $ok:ty, body) => {
+        $crate::__call_impls!($builder, $ok);
+
         impl<'a> $builder<'a> {
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> $crate::Result<$crate::Response<$ok>> {
-                self.0.send().await
-            }
-
-            /// Sends this idempotency key (instead of a generated one) on every attempt.
-            pub fn idempotency_key(
-                mut self,
-                key: impl ::core::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.0.set_idempotency_key(key.into());
-                self
-            }
-
-            /// Overrides the client's retry budget for this call (`0` disables retries).
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.0.set_max_retries(max_retries);
-                self
-            }
-
-            /// Overrides the client's total timeout for this call.
-            pub fn timeout(mut self, timeout: ::core::time::Duration) -> Self {
-                self.0.set_timeout(timeout);
-                self
-            }
-
-            /// Adds a header to this call.
-            pub fn header(
-                mut self,
-                name: impl ::core::convert::Into<::std::string::String>,
-                value: impl ::core::convert::Into<::std::string::String>,
-            ) -> Self {
-                self.0.add_header(name.into(), value.into());
-                self
-            }
-
             /// Sends raw bytes as the body, for another media type the operation accepts.
+            #[inline]
             pub fn body_bytes(
                 mut self,
                 content_type: &'static str,
@@ -193,17 +259,68 @@ macro_rules! __call_impls {
                 self
             }
         }
+    };
+    ($builder:ident, $ok:ty) => {
+        impl<'a> $builder<'a> {
+            // No `+ Send` bound: the future is `Send` anyway (auto traits leak through
+            // `impl Trait`), and proving the bound per builder costs compile time.
+            /// Sends the request and decodes the response.
+            #[inline]
+            pub fn send(
+                self,
+            ) -> impl ::core::future::Future<Output = $crate::Result<$crate::Response<$ok>>> + 'a
+            {
+                self.0.send()
+            }
+
+            /// Sends this idempotency key (instead of a generated one) on every attempt.
+            #[inline]
+            pub fn idempotency_key(
+                mut self,
+                key: impl ::core::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.0.set_idempotency_key(key.into());
+                self
+            }
+
+            /// Overrides the client's retry budget for this call (`0` disables retries).
+            #[inline]
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.0.set_max_retries(max_retries);
+                self
+            }
+
+            /// Overrides the client's total timeout for this call.
+            #[inline]
+            pub fn timeout(mut self, timeout: ::core::time::Duration) -> Self {
+                self.0.set_timeout(timeout);
+                self
+            }
+
+            /// Adds a header to this call.
+            #[inline]
+            pub fn header(
+                mut self,
+                name: impl ::core::convert::Into<::std::string::String>,
+                value: impl ::core::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.0.add_header(name.into(), value.into());
+                self
+            }
+        }
 
         impl<'a> ::core::future::IntoFuture for $builder<'a> {
             type Output = $crate::Result<$crate::Response<$ok>>;
             type IntoFuture = $crate::__private::BoxFuture<'a, Self::Output>;
 
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                self.0.boxed()
             }
         }
 
         impl ::core::fmt::Debug for $builder<'_> {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 ::core::fmt::Debug::fmt(&self.0, f)
             }

@@ -81,6 +81,7 @@ mod request;
 pub mod request_id;
 mod response;
 pub mod retry;
+mod serde_impls;
 pub mod trace;
 pub mod types;
 pub mod webhooks;
@@ -90,6 +91,7 @@ pub mod __private;
 
 pub use auth::{Credentials, CredentialsProvider};
 pub use cache::ResponseCache;
+pub use call::RequestBuilder;
 pub use client::{Client, FromClient};
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEBUG_BODY_LIMIT, DEFAULT_MAX_RESPONSE_BYTES,

@@ -40,8 +40,10 @@ fn one(doc: &str, dump_dir: Option<&Path>) -> Result<(), Box<dyn std::error::Err
     for item in std::mem::take(&mut file.items) {
         let in_types = matches!(&item, syn::Item::Mod(m) if m.ident == "types");
         let one = syn::File {
+            shebang: None,
+            frontmatter: None,
+            attrs: Vec::new(),
             items: vec![item],
-            ..file.clone()
         };
         let pretty = prettyplease::unparse(&one);
         lines.add(&pretty, in_types);

@@ -42,9 +42,14 @@ pub fn expand_client_methods(api: &Api, op: &Operation, rt: &Rt) -> TokenStream 
     let ok = ok_type(api, &op.ok, Scope::Root, rt);
     let (entry, entries) = entries(api, batch, rt);
     let body = wrap(api, batch, rt);
+    // The builder's `Call`: its field, or `into_call` when it is the shared `RequestBuilder`.
+    let take = match super::ops::has_own_builder(op) {
+        true => quote!(.0),
+        false => quote!(.into_call()),
+    };
     let call = match op.body.as_ref().is_some_and(|b| b.required) {
-        true => quote!(self.#method(#(#pass,)* &#body).0),
-        false => quote!(self.#method(#(#pass),*).body(&#body).0),
+        true => quote!(self.#method(#(#pass,)* &#body)#take),
+        false => quote!(self.#method(#(#pass),*).body(&#body)#take),
     };
     let doc = doc_attrs(&format!(
         "Sends any number of items through [`{m}`](Self::{m}), at most {max} per request.\n\n\

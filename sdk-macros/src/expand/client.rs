@@ -30,6 +30,7 @@ pub fn expand_client(api: &Api, rt: &Rt) -> TokenStream {
         let doc = doc_attrs(g.doc.as_deref().unwrap_or(&fallback));
         quote! {
             #doc
+            #[inline]
             pub fn #accessor(&self) -> #name<'_> {
                 #name { client: &self.inner }
             }

@@ -7,6 +7,7 @@ mod docs;
 mod ops;
 mod pagination;
 mod schema_table;
+mod serde_impls;
 mod types;
 mod webhooks;
 

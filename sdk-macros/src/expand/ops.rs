@@ -72,6 +72,7 @@ fn expand_group(api: &Api, group: &Group, rt: &Rt) -> TokenStream {
 /// for `'a`), unset on `Client` itself.
 fn expand_method(api: &Api, op: &Operation, rt: &Rt, sub: Option<()>) -> TokenStream {
     let private = &rt.private;
+    let root = &rt.root;
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let (lifetime, client) = match sub {
@@ -93,10 +94,15 @@ fn expand_method(api: &Api, op: &Operation, rt: &Rt, sub: Option<()>) -> TokenSt
         let ty = arg_type(api, &p.ty, Scope::Root, rt);
         quote!(#name: #ty)
     });
-    let sets = op.required.iter().map(|p| set_param(p, rt));
+    let local = quote!(__call);
+    let sets: Vec<TokenStream> = op
+        .required
+        .iter()
+        .map(|p| set_param(p, rt, &local))
+        .collect();
     let (body_arg, body_set) = match op.body.as_ref().filter(|b| b.required) {
         Some(body) => {
-            let (ty, set) = body_parts(api, body, Scope::Root, rt);
+            let (ty, set) = body_parts(api, body, Scope::Root, rt, &local);
             (Some(quote!(body: #ty)), Some(set))
         }
         None => (None, None),
@@ -106,9 +112,25 @@ fn expand_method(api: &Api, op: &Operation, rt: &Rt, sub: Option<()>) -> TokenSt
     let err = err_decoder(api, &op.err, rt);
     let doc = method_doc(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let call = quote!(#private::Call::new(#client, &OPERATION, #ok, #err));
+    let wrap = match has_own_builder(op) {
+        true => quote!(builders::#builder),
+        false => quote!(#root::RequestBuilder::from_call),
+    };
+    let build = if sets.is_empty() && body_set.is_none() {
+        quote!(#wrap(#call))
+    } else {
+        quote! {
+            let mut __call = #call;
+            #(#sets)*
+            #body_set
+            #wrap(__call)
+        }
+    };
     quote! {
         #doc
         #deprecated
+        #[inline]
         pub fn #method(&self, #(#args),*) -> builders::#builder<#lifetime> {
             static OPERATION: #private::Operation = #private::Operation {
                 id: #id,
@@ -116,23 +138,39 @@ fn expand_method(api: &Api, op: &Operation, rt: &Rt, sub: Option<()>) -> TokenSt
                 path: #path,
                 security: #security,
             };
-            #[allow(unused_mut)]
-            let mut __call = #private::Call::new(#client, &OPERATION, #ok, #err);
-            #(#sets)*
-            #body_set
-            builders::#builder(__call)
+            #build
         }
     }
+}
+
+/// Whether an operation needs a builder type of its own: it has optional parameters, an
+/// optional body or paging methods to offer. The others share the runtime's generic
+/// `RequestBuilder`, through an alias.
+pub(super) fn has_own_builder(op: &Operation) -> bool {
+    !op.optional.is_empty()
+        || op.body.as_ref().is_some_and(|b| !b.required)
+        || op.pagination.is_some()
 }
 
 fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
     let private = &rt.private;
     let builder = ident(&op.builder_name);
     let ok_ty = ok_type(api, &op.ok, Scope::Builders, rt);
+    if !has_own_builder(op) {
+        let root = &rt.root;
+        let doc = doc_attrs(&format!(
+            "Request builder for [`{}`](super) (`{} {}`): `.await` it or call `send()`.",
+            op.method_name, op.http_method, op.path
+        ));
+        return quote! {
+            #doc
+            pub type #builder<'a> = #root::RequestBuilder<'a, #ok_ty>;
+        };
+    }
     let setters = op.optional.iter().map(|p| {
         let name = ident(&p.ident);
         let ty = arg_type(api, &p.ty, Scope::Builders, rt);
-        let set = set_param(p, rt);
+        let set = set_param(p, rt, &quote!(self.0));
         let doc = doc_attrs(
             p.doc
                 .as_deref()
@@ -140,26 +178,28 @@ fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
         );
         quote! {
             #doc
+            #[inline]
             pub fn #name(mut self, #name: #ty) -> Self {
-                let __call = &mut self.0;
                 #set
                 self
             }
         }
     });
     let body = op.body.as_ref().filter(|b| !b.required).map(|body| {
-        let (ty, set) = body_parts(api, body, Scope::Builders, rt);
+        let (ty, set) = body_parts(api, body, Scope::Builders, rt, &quote!(self.0));
         let doc = doc_attrs(body.doc.as_deref().unwrap_or("Sets the request body."));
         quote! {
             #doc
+            #[inline]
             pub fn body(mut self, body: #ty) -> Self {
-                let __call = &mut self.0;
                 #set
                 self
             }
         }
     });
     let paging = super::pagination::expand_builder_methods(api, op, rt);
+    // `body_bytes` only where the document declares a request body.
+    let with_body = op.body.is_some().then(|| quote!(, body));
     let doc = doc_attrs(&format!(
         "Request builder for [`{}`](super) (`{} {}`): set optional parameters, then `.await` it or call `send()`.",
         op.method_name, op.http_method, op.path
@@ -175,7 +215,7 @@ fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
             #paging
         }
 
-        #private::call_impls!(#builder, #ok_ty);
+        #private::call_impls!(#builder, #ok_ty #with_body);
     }
 }
 
@@ -219,18 +259,19 @@ pub(super) fn arg_type(api: &Api, ty: &Ty, scope: Scope, rt: &Rt) -> TokenStream
     }
 }
 
-fn set_param(p: &Param, rt: &Rt) -> TokenStream {
+/// The statement that sets parameter `p` on the `Call` at `call` (`__call` or `self.0`).
+fn set_param(p: &Param, rt: &Rt, call: &TokenStream) -> TokenStream {
     let private = &rt.private;
     let name = &p.name;
     let value = ident(&p.ident);
     match p.location {
-        ParamLocation::Path => quote!(__call.path_param(#name, &#value);),
+        ParamLocation::Path => quote!(#call.path_param(#name, &#value);),
         ParamLocation::Query(style) => {
             let style = ident(style);
-            quote!(__call.query(#name, &#value, #private::QueryStyle::#style);)
+            quote!(#call.query(#name, &#value, #private::QueryStyle::#style);)
         }
-        ParamLocation::Header => quote!(__call.header(#name, &#value);),
-        ParamLocation::Cookie => quote!(__call.cookie(#name, &#value);),
+        ParamLocation::Header => quote!(#call.header(#name, &#value);),
+        ParamLocation::Cookie => quote!(#call.cookie(#name, &#value);),
     }
 }
 
@@ -240,32 +281,33 @@ fn body_parts(
     body: &crate::model::Body,
     scope: Scope,
     rt: &Rt,
+    call: &TokenStream,
 ) -> (TokenStream, TokenStream) {
     let root = &rt.root;
     let ct = &body.content_type;
     match body.kind {
         BodyKind::Json => (
             arg_type(api, &body.ty, scope, rt),
-            quote!(__call.json_body(&body, #ct);),
+            quote!(#call.json_body(&body, #ct);),
         ),
         BodyKind::Form => (
             arg_type(api, &body.ty, scope, rt),
-            quote!(__call.form_body(&body);),
+            quote!(#call.form_body(&body);),
         ),
         BodyKind::Multipart => {
             let binary = binary_fields(&api.types, &body.ty);
             (
                 arg_type(api, &body.ty, scope, rt),
-                quote!(__call.multipart_body(&body, &[#(#binary),*]);),
+                quote!(#call.multipart_body(&body, &[#(#binary),*]);),
             )
         }
         BodyKind::Bytes => (
             quote!(impl ::core::convert::Into<#root::types::Bytes>),
-            quote!(__call.bytes_body(body.into(), #ct);),
+            quote!(#call.bytes_body(body.into(), #ct);),
         ),
         BodyKind::Text => (
             quote!(impl ::core::convert::Into<::std::string::String>),
-            quote!(__call.text_body(body.into(), #ct);),
+            quote!(#call.text_body(body.into(), #ct);),
         ),
     }
 }

@@ -35,12 +35,14 @@ pub fn expand_builder_methods(api: &Api, op: &Operation, rt: &Rt) -> TokenStream
     let (pages_doc, items_doc) = docs(paging);
     quote! {
         #pages_doc
+        #[inline]
         pub fn pages(self) -> #root::pagination::Pages<#page> {
             static PAGING: #private::Paging = #description;
             #private::pagination::pages(self.0, &PAGING)
         }
 
         #items_doc
+        #[inline]
         pub fn items(self) -> #root::pagination::Items<#item> {
             #private::pagination::items(self.pages(), |__page: #page| #extract)
         }

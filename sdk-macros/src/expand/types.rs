@@ -5,6 +5,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, opt_doc};
+use super::serde_impls::{
+    helpers_use, json_debug_eq, string_enum_impls, struct_impls, union_serialize,
+    untagged_deserialize,
+};
 use super::{Rt, Scope, ident, ty_tokens};
 use crate::model::{Api, Decode, Field, Ty, TypeDef, TypeKind, Variant};
 
@@ -15,10 +19,12 @@ pub fn expand_types(api: &Api, rt: &Rt) -> TokenStream {
         .operations()
         .flat_map(|op| [&op.ok, &op.err])
         .filter_map(|d| expand_response_enum(api, d, rt));
+    let helpers = helpers_use(rt);
     quote! {
         /// Types of the document's schemas, request bodies and responses.
-        #[allow(clippy::all, clippy::pedantic, non_camel_case_types, dead_code, unused_imports)]
+        #[allow(clippy::all, clippy::pedantic, non_camel_case_types, dead_code, unused_imports, unused_mut)]
         pub mod types {
+            #helpers
             #(#defs)*
             #(#responses)*
         }
@@ -34,46 +40,44 @@ fn expand_def(api: &Api, def: &TypeDef, rt: &Rt) -> TokenStream {
         Some(text) => doc_attrs(&format!("{text}\n\n{origin}")),
         None => doc_attrs(&origin),
     };
-    let serde_path = &rt.serde_path;
     let private = &rt.private;
     match &def.kind {
         TypeKind::Struct { fields, extra } => {
             let all_optional = fields.iter().all(|f| !f.required);
             let default = all_optional.then(|| quote!(::core::default::Default,));
+            let impls = struct_impls(api, &name, fields, extra.as_ref(), rt);
+            let json_traits = json_debug_eq(&name);
             let fields = fields.iter().map(|f| expand_field(api, f, rt));
             let extra = extra.as_ref().map(|ty| {
                 let ty = ty_tokens(api, ty, Scope::Types, rt);
                 quote! {
                     /// Properties beyond the declared ones.
-                    #[serde(flatten)]
                     pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
                 }
             });
             quote! {
                 #doc
-                #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, #default #private::serde::Serialize, #private::serde::Deserialize)]
-                #[serde(crate = #serde_path)]
+                #[derive(::core::clone::Clone, #default)]
                 pub struct #name {
                     #(#fields)*
                     #extra
                 }
+                #impls
+                #json_traits
             }
         }
         TypeKind::Enum { variants } => {
-            let variants = variants.iter().map(|(v, value)| {
-                let v = ident(v);
-                quote!(#[serde(rename = #value)] #v,)
-            });
+            let impls = string_enum_impls(&name, variants);
+            let variants = variants.iter().map(|(v, _)| ident(v));
             quote! {
                 #doc
-                #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash, #private::serde::Serialize, #private::serde::Deserialize)]
-                #[serde(crate = #serde_path)]
+                #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash)]
                 pub enum #name {
-                    #(#variants)*
+                    #(#variants,)*
                     /// A value this client does not know yet.
-                    #[serde(untagged)]
                     Unknown(::std::string::String),
                 }
+                #impls
             }
         }
         TypeKind::Union {
@@ -90,24 +94,9 @@ fn expand_def(api: &Api, def: &TypeDef, rt: &Rt) -> TokenStream {
 
 fn expand_field(api: &Api, field: &Field, rt: &Rt) -> TokenStream {
     let name = ident(&field.name);
-    let json = &field.json_name;
     let ty = ty_tokens(api, &field.ty, Scope::Types, rt);
     let doc = opt_doc(field.doc.as_deref());
-    let attrs = match &field.ty {
-        // The schema requires the key: `None` is written as `null`, not left out.
-        Ty::Option(_) if field.emit_null => quote!(#[serde(rename = #json, default)]),
-        Ty::Option(_) if !field.required => {
-            quote!(#[serde(rename = #json, default, skip_serializing_if = "::core::option::Option::is_none")])
-        }
-        _ => quote!(#[serde(rename = #json)]),
-    };
-    let attrs = if matches!(field.ty, Ty::Value) {
-        // `Value` fields: absent and null are the same thing to a client.
-        quote!(#[serde(rename = #json, default)])
-    } else {
-        attrs
-    };
-    quote!(#doc #attrs pub #name: #ty,)
+    quote!(#doc pub #name: #ty,)
 }
 
 fn expand_union(
@@ -119,8 +108,9 @@ fn expand_union(
     rt: &Rt,
 ) -> TokenStream {
     let private = &rt.private;
-    let serde_path = &rt.serde_path;
     let has_value = variants.iter().any(|v| v.ty == Ty::Value);
+    let serialize = union_serialize(name, variants, !has_value);
+    let json_traits = json_debug_eq(name);
     let items = variants.iter().map(|v| {
         let vname = ident(&v.name);
         let ty = ty_tokens(api, &v.ty, Scope::Types, rt);
@@ -133,14 +123,17 @@ fn expand_union(
         }
     });
     let Some(tag) = discriminator else {
+        let deserialize = untagged_deserialize(name, variants);
         return quote! {
             #doc
-            #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, #private::serde::Serialize, #private::serde::Deserialize)]
-            #[serde(crate = #serde_path, untagged)]
+            #[derive(::core::clone::Clone)]
             pub enum #name {
                 #(#items)*
                 #fallback
             }
+            #serialize
+            #deserialize
+            #json_traits
         };
     };
     let arms = variants.iter().map(|v| {
@@ -155,12 +148,13 @@ fn expand_union(
     };
     quote! {
         #doc
-        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, #private::serde::Serialize)]
-        #[serde(crate = #serde_path, untagged)]
+        #[derive(::core::clone::Clone)]
         pub enum #name {
             #(#items)*
             #fallback
         }
+        #serialize
+        #json_traits
 
         impl<'de> #private::serde::Deserialize<'de> for #name {
             fn deserialize<__D: #private::serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
