@@ -95,6 +95,7 @@ impl<'de, A: MapAccess<'de>> RecordReader<A> {
 
     /// The next key's index in `keys`: `Some(index)`, `Some(UNKNOWN_KEY)` for a key the
     /// struct does not declare, `None` after the last key.
+    #[inline]
     pub fn next_key(&mut self) -> Result<Option<usize>, A::Error> {
         let seed = KeyIndex {
             keys: self.keys,
@@ -107,6 +108,7 @@ impl<'de, A: MapAccess<'de>> RecordReader<A> {
 
     /// Like [`next_key`](Self::next_key), but returns an undeclared key by name
     /// (`Err(name)`), for structs that collect them into `additional_properties`.
+    #[inline]
     pub fn next_key_or_name(&mut self) -> Result<Option<Result<usize, String>>, A::Error> {
         let seed = KeyOrName {
             keys: self.keys,
@@ -120,18 +122,21 @@ impl<'de, A: MapAccess<'de>> RecordReader<A> {
     }
 
     /// Reads the value of a required key into its slot (a repeated key keeps the last value).
+    #[inline]
     pub fn value<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>) -> Result<(), A::Error> {
         *slot = Some(self.map.next_value()?);
         Ok(())
     }
 
     /// Reads the value of an optional key (its slot starts at the default, e.g. `None`).
+    #[inline]
     pub fn set<T: Deserialize<'de>>(&mut self, slot: &mut T) -> Result<(), A::Error> {
         *slot = self.map.next_value()?;
         Ok(())
     }
 
     /// Checks that every required key was read: `(read, key)` per required field, in order.
+    #[inline]
     pub fn require(&self, fields: &[(bool, &'static str)]) -> Result<(), A::Error> {
         match fields.iter().find(|(read, _)| !read) {
             Some((_, key)) => Err(de::Error::missing_field(key)),
@@ -140,6 +145,7 @@ impl<'de, A: MapAccess<'de>> RecordReader<A> {
     }
 
     /// Reads and drops the value of an undeclared key.
+    #[inline]
     pub fn skip(&mut self) -> Result<(), A::Error> {
         self.map.next_value::<de::IgnoredAny>().map(|_| ())
     }
@@ -157,19 +163,19 @@ impl<'de, A: MapAccess<'de>> RecordReader<A> {
 }
 
 /// The value of a required key that [`RecordReader::require`] found.
+#[inline]
 pub fn take<T>(slot: Option<T>) -> T {
     slot.expect("RecordReader::require checked that the key was read")
 }
 
 /// The position of `key` in `keys`. Servers usually send keys in the document's order, so
-/// the search starts at the key after the previous one (`hint`) and wraps around.
+/// the key after the previous one (`hint`) is tried first; then every key in order.
+#[inline]
 fn position(keys: &[&str], key: &str, hint: usize) -> usize {
-    let start = if hint < keys.len() { hint } else { 0 };
-    let (tail, head) = (&keys[start..], &keys[..start]);
-    if let Some(i) = tail.iter().position(|k| *k == key) {
-        return start + i;
+    if keys.get(hint).is_some_and(|k| *k == key) {
+        return hint;
     }
-    head.iter().position(|k| *k == key).unwrap_or(UNKNOWN_KEY)
+    keys.iter().position(|k| *k == key).unwrap_or(UNKNOWN_KEY)
 }
 
 /// Finds a key's index without allocating when the deserializer can lend the key.
@@ -275,6 +281,7 @@ impl<S: Serializer> Record<S> {
     }
 
     /// Writes a field.
+    #[inline]
     pub fn field<T: ser::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         if self.error.is_none() {
             let written = match &mut self.state {
@@ -286,6 +293,7 @@ impl<S: Serializer> Record<S> {
     }
 
     /// Writes an optional field, or leaves it out when it is `None`.
+    #[inline]
     pub fn optional<T: ser::Serialize>(&mut self, key: &'static str, value: &Option<T>) {
         match (value, &mut self.state) {
             (Some(value), _) => self.field(key, value),
@@ -321,6 +329,7 @@ impl<S: Serializer> Record<S> {
 }
 
 /// 1 when an optional field will be written, for [`Record::begin`]'s length.
+#[inline]
 pub fn present<T>(value: &Option<T>) -> usize {
     usize::from(value.is_some())
 }
@@ -387,12 +396,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn position_starts_at_the_hint_and_wraps() {
+    fn position_tries_the_hint_first_then_every_key() {
         let keys = ["a", "b", "c"];
         assert_eq!(position(&keys, "b", 1), 1);
         assert_eq!(position(&keys, "a", 2), 0);
         assert_eq!(position(&keys, "c", 99), 2);
         assert_eq!(position(&keys, "z", 0), UNKNOWN_KEY);
         assert_eq!(position(&[], "z", 0), UNKNOWN_KEY);
+        // A repeated key name is found at its first position.
+        assert_eq!(position(&["a", "a"], "a", 5), 0);
     }
 }

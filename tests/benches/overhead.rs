@@ -9,7 +9,11 @@
 //! - **generated**: the client `generate_client!` makes from `spec/api.yaml`, default settings
 //!   (2 retries, idempotency keys on `POST`, tracing off);
 //! - **no retry**: the same generated client built with `max_retries(0)`, which isolates the
-//!   cost of the retry layer on requests that succeed the first time.
+//!   cost of the retry layer on requests that succeed the first time;
+//! - **reqwest with a timeout**: the hand-written call on a `reqwest::Client` with a 60 s
+//!   timeout, the generated client's default. A timeout arms a timer per request, which is
+//!   a measurable part of the generated client's cost; this column shows what a hand-written
+//!   client that follows the same practice pays for it.
 //!
 //! Every run measures each (workload, contender) pair once, rotating the contenders' order, and
 //! the tables show medians over the runs, so machine noise hits every contender alike. Two
@@ -105,9 +109,15 @@ enum Contender {
     Reqwest,
     Generated,
     NoRetry,
+    ReqwestTimeout,
 }
 
-const CONTENDERS: [Contender; 3] = [Contender::Reqwest, Contender::Generated, Contender::NoRetry];
+const CONTENDERS: [Contender; 4] = [
+    Contender::Reqwest,
+    Contender::Generated,
+    Contender::NoRetry,
+    Contender::ReqwestTimeout,
+];
 
 /// One row of the table: an endpoint sent with `concurrency` requests in flight.
 #[derive(Clone, Copy)]
@@ -118,6 +128,9 @@ struct Workload {
 
 struct Clients {
     reqwest: reqwest::Client,
+    /// reqwest with the generated client's default timeout (60 s), for context: the timer
+    /// every attempt arms is part of what the generated client costs.
+    reqwest_timeout: reqwest::Client,
     generated: api::Client,
     no_retry: api::Client,
     orders_url: String,
@@ -155,6 +168,9 @@ async fn bench(addr: SocketAddr, settings: &Settings) -> Result<(), BoxError> {
         .build()?;
     let clients = Arc::new(Clients {
         reqwest: reqwest::Client::new(),
+        reqwest_timeout: reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .build()?,
         generated,
         no_retry,
         orders_url: format!("{base_url}/orders"),
@@ -176,7 +192,7 @@ async fn bench(addr: SocketAddr, settings: &Settings) -> Result<(), BoxError> {
         }
     }
     // samples[workload][contender] = one sample per run.
-    let mut samples = vec![[const { Vec::new() }; 3]; workloads.len()];
+    let mut samples = vec![[const { Vec::new() }; 4]; workloads.len()];
     for run in 0..settings.runs {
         for (w, workload) in workloads.iter().enumerate() {
             for i in 0..CONTENDERS.len() {
@@ -235,7 +251,10 @@ async fn measure(
 /// One request, decoded in full; checks the answer so a broken contender cannot look fast.
 async fn one(clients: &Clients, who: Contender, endpoint: Endpoint) -> Result<(), BoxError> {
     let generated = match who {
-        Contender::Reqwest => return one_reqwest(clients, endpoint).await,
+        Contender::Reqwest => return one_reqwest(&clients.reqwest, clients, endpoint).await,
+        Contender::ReqwestTimeout => {
+            return one_reqwest(&clients.reqwest_timeout, clients, endpoint).await;
+        }
         Contender::Generated => &clients.generated,
         Contender::NoRetry => &clients.no_retry,
     };
@@ -257,8 +276,11 @@ async fn one(clients: &Clients, who: Contender, endpoint: Endpoint) -> Result<()
     }
 }
 
-async fn one_reqwest(clients: &Clients, endpoint: Endpoint) -> Result<(), BoxError> {
-    let http = &clients.reqwest;
+async fn one_reqwest(
+    http: &reqwest::Client,
+    clients: &Clients,
+    endpoint: Endpoint,
+) -> Result<(), BoxError> {
     let ok = match endpoint {
         Endpoint::List => {
             let list: raw::OrderList = http
@@ -296,7 +318,7 @@ async fn one_reqwest(clients: &Clients, endpoint: Endpoint) -> Result<(), BoxErr
     }
 }
 
-fn print_tables(settings: &Settings, workloads: &[Workload], samples: &[[Vec<Sample>; 3]]) {
+fn print_tables(settings: &Settings, workloads: &[Workload], samples: &[[Vec<Sample>; 4]]) {
     println!(
         "\n{} requests per measurement, median of {} alternating runs, {} CPU(s)\n",
         settings.requests,
@@ -306,31 +328,35 @@ fn print_tables(settings: &Settings, workloads: &[Workload], samples: &[[Vec<Sam
     println!("Throughput (wall clock; ratio = reqwest ÷ generated, 1.00 = no overhead):\n");
     println!(
         "| workload | reqwest + serde (req/s) | generated (req/s) | ratio | \
-         generated, max_retries(0) (req/s) | retry layer (no-retry ÷ default) |"
+         generated, max_retries(0) (req/s) | retry layer (no-retry ÷ default) | \
+         reqwest + serde with a 60 s timeout (req/s) | ratio to it |"
     );
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (workload, row) in workloads.iter().zip(samples) {
-        let [reqwest, generated, no_retry] = row.each_ref().map(|s| median(s, |s| s.rate));
+        let [reqwest, generated, no_retry, timed] = row.each_ref().map(|s| median(s, |s| s.rate));
         println!(
-            "| {} | {reqwest:.0} | {generated:.0} | {:.3}× | {no_retry:.0} | {:.3}× |",
+            "| {} | {reqwest:.0} | {generated:.0} | {:.3}× | {no_retry:.0} | {:.3}× | {timed:.0} | {:.3}× |",
             workload.name(),
             reqwest / generated,
             no_retry / generated,
+            timed / generated,
         );
     }
     println!("\nClient CPU time per request (ratio = generated ÷ reqwest, 1.00 = no overhead):\n");
     println!(
         "| workload | reqwest + serde (µs) | generated (µs) | ratio | \
-         generated, max_retries(0) (µs) | retry layer (default ÷ no-retry) |"
+         generated, max_retries(0) (µs) | retry layer (default ÷ no-retry) | \
+         reqwest + serde with a 60 s timeout (µs) | ratio to it |"
     );
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (workload, row) in workloads.iter().zip(samples) {
-        let [reqwest, generated, no_retry] = row.each_ref().map(|s| median(s, |s| s.cpu_us));
+        let [reqwest, generated, no_retry, timed] = row.each_ref().map(|s| median(s, |s| s.cpu_us));
         println!(
-            "| {} | {reqwest:.1} | {generated:.1} | {:.3}× | {no_retry:.1} | {:.3}× |",
+            "| {} | {reqwest:.1} | {generated:.1} | {:.3}× | {no_retry:.1} | {:.3}× | {timed:.1} | {:.3}× |",
             workload.name(),
             generated / reqwest,
             generated / no_retry,
+            generated / timed,
         );
     }
 }

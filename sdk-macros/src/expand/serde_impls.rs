@@ -229,6 +229,7 @@ pub fn string_enum_impls(name: &Ident, variants: &[(String, String)]) -> TokenSt
     quote! {
         impl #name {
             /// The value as the API spells it.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#idents => #values,)*
@@ -238,6 +239,7 @@ pub fn string_enum_impls(name: &Ident, variants: &[(String, String)]) -> TokenSt
         }
 
         impl ::core::convert::From<&str> for #name {
+            #[inline]
             fn from(__value: &str) -> Self {
                 match __value {
                     #(#values => Self::#idents,)*
@@ -311,12 +313,14 @@ pub fn json_debug_eq(name: &Ident) -> TokenStream {
     let name_str = name.to_string();
     quote! {
         impl ::core::fmt::Debug for #name {
+            #[inline]
             fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 __serde::debug(self, #name_str, __f)
             }
         }
 
         impl ::core::cmp::PartialEq for #name {
+            #[inline]
             fn eq(&self, __other: &Self) -> bool {
                 __serde::same_json(self, __other)
             }

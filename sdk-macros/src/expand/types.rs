@@ -226,12 +226,14 @@ fn expand_response_enum(api: &Api, decode: &Decode, rt: &Rt) -> Option<TokenStre
 
         impl #name {
             #[doc(hidden)]
+            #[inline]
             pub fn __decode(__parts: &#private::ResponseParts<'_>) -> ::core::result::Result<Self, #private::DecodeError> {
                 #(#arms)*
                 ::core::result::Result::Err(#private::DecodeError::new("a status the document does not describe"))
             }
 
             #[doc(hidden)]
+            #[inline]
             pub fn __decode_error(__parts: &#private::ResponseParts<'_>) -> ::core::option::Option<#private::ErrorBody> {
                 Self::__decode(__parts).ok().map(|__body| ::std::boxed::Box::new(__body) as #private::ErrorBody)
             }
