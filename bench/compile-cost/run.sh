@@ -378,7 +378,7 @@ fi
 if want 3; then
   # `cargo rustc -- -Zunpretty=expanded -Ztime-passes` makes rustc stop right after macro
   # expansion and print how long each pass took; `macro_expand_crate` is the expansion of
-  # every macro in the crate: ours, and the serde derives on the types it emits. The -Z flags
+  # every macro in the crate: ours, and the derives (`Clone`, `Default`, ...) on the types it emits. The -Z flags
   # need RUSTC_BOOTSTRAP=1, set by a wrapper for the rustc that cargo runs, not in cargo's
   # own environment: build scripts that watch RUSTC_BOOTSTRAP would otherwise rebuild
   # half the dependency tree.
@@ -392,7 +392,7 @@ if want 3; then
   for doc in "${progenitor_docs[@]}"; do pkgs+=("prog_$(slug "$doc")"); done
   warm build "$logs/part3-warmup.log" "${pkgs[@]}"
   emit "## 3. Macro expansion time inside rustc, every document" ""
-  emit "\`RUSTC_BOOTSTRAP=1 cargo rustc -p CRATE -- -Zunpretty=expanded -Ztime-passes\` on the crate holding only the macro call: rustc stops after expansion and reports the \`macro_expand_crate\` pass, which covers the macro (reading and parsing the document, the model, the tokens, their hand-over to rustc) and the serde derives on the types it emits. Median of $runs runs. \"Pipeline alone\" is the macro's own work measured outside rustc (part 4's dumper, optimised like the macro). \"Fully expanded lines\" is the size of rustc's \`-Zunpretty=expanded\` output, derives included: what the type checker sees." ""
+  emit "\`RUSTC_BOOTSTRAP=1 cargo rustc -p CRATE -- -Zunpretty=expanded -Ztime-passes\` on the crate holding only the macro call: rustc stops after expansion and reports the \`macro_expand_crate\` pass, which covers the macro (reading and parsing the document, the model, the tokens, their hand-over to rustc) and the built-in derives (\`Clone\`, \`Default\`, ...) on the types it emits. Median of $runs runs. \"Pipeline alone\" is the macro's own work measured outside rustc (part 4's dumper, optimised like the macro). \"Fully expanded lines\" is the size of rustc's \`-Zunpretty=expanded\` output, derives included: what the type checker sees." ""
   emit "| document | size (KiB) | operations | ours: macro_expand_crate (s) | each run (s) | pipeline alone (s) | fully expanded lines | progenitor: macro_expand_crate (s) | progenitor fully expanded lines |"
   emit "|---|---:|---:|---:|---|---:|---:|---:|---:|"
   expand_time() { # CRATE LOGNAME -> sets EXP (seconds) and EXP_LINES
