@@ -6,7 +6,7 @@
 //! *and* one for sequences, and per field a duplicate check, a missing-field branch and a
 //! skip condition — about fifteen lines per field, all of which rustc type-checks and
 //! borrow-checks in the user's crate on every build. Provider documents declare thousands of
-//! fields (DocuSign's has over 20,000), and that derived code was four fifths of the time
+//! fields (DocuSign's has nearly 10,000), and that derived code was four fifths of the time
 //! `cargo check` spent on a generated client. The generated impls instead write about four
 //! short lines per field that call the helpers below, which exist once.
 //!
