@@ -3,12 +3,16 @@
 use serde_json::Value;
 
 use super::refs;
-use super::schema::{Ty, TypeDef, TypeKind, TypeSpace, join_docs};
+use super::schema::{Ty, TypeSpace, join_docs};
 use super::security::{self, Scheme};
 use crate::ctxt::Ctxt;
 use crate::names::{self, Namespace};
 use crate::normalize::json_type;
 use crate::pointer;
+
+mod bodies;
+
+pub use bodies::binary_fields;
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -424,228 +428,6 @@ impl OpContext<'_> {
         required.sort_by_key(|p| p.location != ParamLocation::Path);
         (required, optional)
     }
-
-    fn body(&self, types: &mut TypeSpace<'_>, owner: &str) -> Option<Body> {
-        let ptr = pointer::push(self.ptr, "requestBody");
-        let node = self.op.get("requestBody")?;
-        let (node, ptr) = refs::follow(self.cx, self.root, node, &ptr)?;
-        let content = match node.get("content")? {
-            Value::Object(content) => content,
-            other => {
-                let at = pointer::push(&ptr, "content");
-                self.cx.error_at(
-                    &at,
-                    format!(
-                        "`content` must be a map from media types to schemas, found {}",
-                        json_type(other)
-                    ),
-                );
-                return None;
-            }
-        };
-        let (media, media_node) = best_media(content)?;
-        let schema_ptr = pointer::push(
-            &pointer::push(&pointer::push(&ptr, "content"), media),
-            "schema",
-        );
-        let schema = media_node.get("schema");
-        let hint = format!("{owner} Body");
-        let ty = |types: &mut TypeSpace<'_>| match schema {
-            Some(s) => types.node(s, &schema_ptr, &hint),
-            None => Ty::Value,
-        };
-        let lower = media.to_ascii_lowercase();
-        let (kind, ty) = if is_json(&lower) {
-            (BodyKind::Json, ty(types))
-        } else if lower == "application/x-www-form-urlencoded" {
-            (BodyKind::Form, ty(types))
-        } else if lower.starts_with("multipart/") {
-            let ty = ty(types);
-            (BodyKind::Multipart, ty)
-        } else if lower.starts_with("text/") {
-            (BodyKind::Text, Ty::String)
-        } else {
-            (BodyKind::Bytes, Ty::Binary)
-        };
-        let ty = match ty {
-            Ty::Option(inner) => *inner,
-            other => other,
-        };
-        Some(Body {
-            kind,
-            ty,
-            required: node
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-            content_type: media.to_owned(),
-            doc: node
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-        })
-    }
-
-    fn responses(&self, types: &mut TypeSpace<'_>, owner: &str) -> (Decode, Decode) {
-        let ptr = pointer::push(self.ptr, "responses");
-        if let Some(other) = self.op.get("responses").filter(|v| !v.is_object()) {
-            self.cx.error_at(
-                &ptr,
-                format!(
-                    "`responses` must be a map from status codes to responses, found {}",
-                    json_type(other)
-                ),
-            );
-        }
-        let Some(map) = self.op.get("responses").and_then(Value::as_object) else {
-            return (Decode::Json(Ty::Value), Decode::None);
-        };
-        let has_success = map.keys().any(|k| k.starts_with('2'));
-        let mut ok = Vec::new();
-        let mut err = Vec::new();
-        for (status, node) in map {
-            let success = status.starts_with('2') || (status == "default" && !has_success);
-            let node_ptr = pointer::push(&ptr, status);
-            let Some((node, node_ptr)) = refs::follow(self.cx, self.root, node, &node_ptr) else {
-                continue;
-            };
-            let word = status_word(status);
-            let hint = if success {
-                format!("{owner} Response")
-            } else {
-                format!("{owner} {word} Error")
-            };
-            let decode = self.response_decode(types, node, &node_ptr, &hint);
-            if success {
-                ok.push((status.clone(), word, decode));
-            } else if decode != Decode::Empty {
-                err.push((status.clone(), word, decode));
-            }
-        }
-        let ok = combine(types, ok, &format!("{owner} Response"), Decode::Empty);
-        let err = combine(types, err, &format!("{owner} Error"), Decode::None);
-        (ok, err)
-    }
-
-    fn response_decode(
-        &self,
-        types: &mut TypeSpace<'_>,
-        node: &Value,
-        ptr: &str,
-        hint: &str,
-    ) -> Decode {
-        let Some(content) = node
-            .get("content")
-            .and_then(Value::as_object)
-            .filter(|c| !c.is_empty())
-        else {
-            return Decode::Empty;
-        };
-        let Some((media, media_node)) = best_media(content) else {
-            return Decode::Empty;
-        };
-        let lower = media.to_ascii_lowercase();
-        if is_json(&lower) {
-            let schema_ptr = pointer::push(
-                &pointer::push(&pointer::push(ptr, "content"), media),
-                "schema",
-            );
-            match media_node.get("schema") {
-                Some(schema) => Decode::Json(types.node(schema, &schema_ptr, hint)),
-                None => Decode::Json(Ty::Value),
-            }
-        } else if lower.starts_with("text/") {
-            Decode::Text
-        } else {
-            Decode::Bytes
-        }
-    }
-}
-
-/// One decode when every status decodes alike, else an enum over the statuses.
-fn combine(
-    types: &mut TypeSpace<'_>,
-    mut list: Vec<(String, String, Decode)>,
-    hint: &str,
-    none: Decode,
-) -> Decode {
-    list.dedup_by(|a, b| a.2 == b.2);
-    match list.len() {
-        0 => none,
-        1 => list.pop().map_or(none, |(_, _, d)| d),
-        _ => {
-            let mut variant_names = Namespace::default();
-            let variants = list
-                .into_iter()
-                .map(|(status, word, decode)| DecodeVariant {
-                    status,
-                    name: variant_names.unique(names::type_name(&word, "Status")),
-                    decode,
-                })
-                .collect();
-            Decode::Enum {
-                name: types.reserve_name(hint),
-                variants,
-            }
-        }
-    }
-}
-
-fn status_word(status: &str) -> String {
-    let word = match status {
-        "200" => "Ok",
-        "201" => "Created",
-        "202" => "Accepted",
-        "204" => "No Content",
-        "400" => "Bad Request",
-        "401" => "Unauthorized",
-        "403" => "Forbidden",
-        "404" => "Not Found",
-        "409" => "Conflict",
-        "422" => "Unprocessable Entity",
-        "429" => "Too Many Requests",
-        "500" => "Internal Server Error",
-        "default" => "Default",
-        // `XX` is two ASCII bytes, so slicing them off stays on a character boundary.
-        s if s.ends_with("XX") || s.ends_with("xx") => {
-            return format!("Status {}xx", &s[..s.len() - 2]);
-        }
-        s => return format!("Status {s}"),
-    };
-    word.to_owned()
-}
-
-fn is_json(lower: &str) -> bool {
-    lower.starts_with("application/json")
-        || lower.contains("+json")
-        || lower.ends_with("/json")
-        || lower == "*/*"
-}
-
-/// The media type the client speaks best: JSON, then forms, then text, then bytes.
-fn best_media(content: &serde_json::Map<String, Value>) -> Option<(&str, &Value)> {
-    let rank = |m: &str| {
-        let m = m.to_ascii_lowercase();
-        if m.starts_with("application/json") {
-            0
-        } else if is_json(&m) {
-            1
-        } else if m == "application/x-www-form-urlencoded" {
-            2
-        } else if m.starts_with("multipart/form-data") {
-            3
-        } else if m.starts_with("text/plain") {
-            4
-        } else if m.starts_with("text/") {
-            5
-        } else {
-            6
-        }
-    };
-    content
-        .iter()
-        .min_by_key(|(m, _)| rank(m))
-        .map(|(m, v)| (m.as_str(), v))
 }
 
 fn query_style(node: &Value) -> &'static str {
@@ -694,20 +476,4 @@ fn tag_docs(root: &Value) -> Vec<(String, Option<String>)> {
             Some((name, doc))
         })
         .collect()
-}
-
-/// Binary fields of a multipart body, which the runtime sends as file parts.
-pub fn binary_fields(defs: &[TypeDef], ty: &Ty) -> Vec<String> {
-    let Ty::Named(id) = ty else { return Vec::new() };
-    match defs.get(*id).map(|d| &d.kind) {
-        Some(TypeKind::Struct { fields, .. }) => fields
-            .iter()
-            .filter(|f| {
-                matches!(&f.ty, Ty::Binary) || matches!(&f.ty, Ty::Option(t) if **t == Ty::Binary)
-            })
-            .map(|f| f.json_name.clone())
-            .collect(),
-        Some(TypeKind::Alias(inner)) => binary_fields(defs, inner),
-        _ => Vec::new(),
-    }
 }

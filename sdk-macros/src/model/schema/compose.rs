@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind};
 use serde_json::Value;
 
-use super::{Field, Ty, TypeKind, TypeSpace, Variant, docs, undeclared_fields};
+use super::object::undeclared_fields;
+use super::{Field, Ty, TypeKind, TypeSpace, Variant, docs};
 use crate::model::refs;
 use crate::names::{self, Namespace};
 use crate::pointer;
