@@ -473,7 +473,9 @@ impl Entry {
             location,
             status: received.status,
             headers: received.headers.clone(),
-            body: received.body.clone(),
+            // A copy: the body may be a slice of the connection's read buffer, which a
+            // long-lived entry would otherwise keep alive whole.
+            body: Bytes::copy_from_slice(&received.body),
             etag,
             last_modified,
             fresh_until,

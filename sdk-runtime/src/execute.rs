@@ -515,11 +515,11 @@ async fn receive(
     if expected.is_some_and(|len| len > cap as u64) {
         return Err(too_large(head));
     }
-    // Sized up front when the length is known, so a body in several chunks
-    // is not copied again while it grows; bounded, since a server can
-    // announce a length it never sends.
+    // Most bodies arrive in one chunk, which is kept as it is; a body in several chunks is
+    // gathered into a buffer sized up front when the length is known (bounded, since a
+    // server can announce a length it never sends).
     let presize = expected.map_or(0, |len| usize::try_from(len).unwrap_or(usize::MAX));
-    let mut body = Vec::with_capacity(presize.min(PRESIZE_LIMIT));
+    let mut body = Gathered::Empty;
     // reqwest reports every failure while reading the body as a decode error,
     // but without content decoding it can only mean the connection ended
     // before the body did: retryable, like a connection dropped earlier.
@@ -533,15 +533,57 @@ async fn receive(
         if body.len() + chunk.len() > cap {
             return Err(too_large(head));
         }
-        body.extend_from_slice(&chunk);
+        body.push(chunk, presize.min(PRESIZE_LIMIT));
     }
     let request_id = head.take().and_then(|(_, request_id)| request_id);
     Ok(Received {
         status,
         headers,
-        body: Bytes::from(body),
+        body: body.into_bytes(),
         request_id,
     })
+}
+
+/// A response body read chunk by chunk.
+enum Gathered {
+    Empty,
+    One(Bytes),
+    Many(Vec<u8>),
+}
+
+impl Gathered {
+    fn len(&self) -> usize {
+        match self {
+            Gathered::Empty => 0,
+            Gathered::One(bytes) => bytes.len(),
+            Gathered::Many(buffer) => buffer.len(),
+        }
+    }
+
+    /// Adds a chunk; `presize` is the capacity to start a buffer with.
+    fn push(&mut self, chunk: Bytes, presize: usize) {
+        *self = match std::mem::replace(self, Gathered::Empty) {
+            Gathered::Empty => Gathered::One(chunk),
+            Gathered::One(first) => {
+                let mut buffer = Vec::with_capacity(presize.max(first.len() + chunk.len()));
+                buffer.extend_from_slice(&first);
+                buffer.extend_from_slice(&chunk);
+                Gathered::Many(buffer)
+            }
+            Gathered::Many(mut buffer) => {
+                buffer.extend_from_slice(&chunk);
+                Gathered::Many(buffer)
+            }
+        };
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Gathered::Empty => Bytes::new(),
+            Gathered::One(bytes) => bytes,
+            Gathered::Many(buffer) => Bytes::from(buffer),
+        }
+    }
 }
 
 /// Adds the status and request ID of the response head, when one arrived.
