@@ -6,7 +6,7 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind};
 use serde_json::Value;
 
 use super::object::undeclared_fields;
-use super::{Field, Ty, TypeKind, TypeSpace, Variant, docs};
+use super::{Ty, TypeKind, TypeSpace, Variant, docs};
 use crate::model::refs;
 use crate::names::{self, Namespace};
 use crate::pointer;
@@ -170,26 +170,15 @@ impl TypeSpace<'_> {
         let mut names = Namespace::default();
         let mut fields = Vec::new();
         for (json_name, schema, at) in unique {
-            let prop_ptr = pointer::push(&pointer::push(at, "properties"), json_name);
-            let ty = self.boxed_ref(schema, &prop_ptr, &format!("{name} {json_name}"));
-            let (doc, rw) = match schema {
-                ReferenceOr::Item(s) => (
-                    docs(&s.schema_data),
-                    s.schema_data.read_only || s.schema_data.write_only,
-                ),
-                ReferenceOr::Reference { .. } => (None, false),
-            };
-            let in_schema = collected.required.contains(json_name) && !rw;
-            let required = in_schema && !ty.is_option();
-            let ty = if required { ty } else { ty.option() };
-            fields.push(Field {
-                name: names.unique(names::value_name(json_name, "field")),
-                json_name: json_name.clone(),
-                required: required && ty != Ty::Value,
-                emit_null: in_schema && !required,
-                ty,
-                doc,
-            });
+            let field = self.property(
+                &mut names,
+                json_name,
+                schema,
+                at,
+                &name,
+                &collected.required,
+            );
+            fields.push(field);
         }
         let declared: Vec<&str> = collected.props.iter().map(|(p, _, _)| p.as_str()).collect();
         undeclared_fields(&mut names, &mut fields, &collected.required, &declared);

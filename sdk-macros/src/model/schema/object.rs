@@ -47,6 +47,41 @@ impl TypeSpace<'_> {
         Ty::Named(id)
     }
 
+    /// The field of property `json_name`, declared at `at/properties/json_name` in an object
+    /// named `owner` whose required names are `required`.
+    pub(super) fn property(
+        &mut self,
+        names: &mut Namespace,
+        json_name: &str,
+        schema: &ReferenceOr<Box<Schema>>,
+        at: &str,
+        owner: &str,
+        required: &[String],
+    ) -> Field {
+        let prop_ptr = pointer::push(&pointer::push(at, "properties"), json_name);
+        let ty = self.boxed_ref(schema, &prop_ptr, &format!("{owner} {json_name}"));
+        let (doc, read_or_write_only) = match schema {
+            ReferenceOr::Item(s) => (
+                docs(&s.schema_data),
+                s.schema_data.read_only || s.schema_data.write_only,
+            ),
+            ReferenceOr::Reference { .. } => (None, false),
+        };
+        // Read-only fields are absent from requests and write-only ones from responses,
+        // so neither can be required on both sides.
+        let in_schema = required.iter().any(|r| r == json_name) && !read_or_write_only;
+        let required = in_schema && !ty.is_option();
+        let ty = if required { ty } else { ty.option() };
+        Field {
+            name: names.unique(names::value_name(json_name, "field")),
+            json_name: json_name.to_owned(),
+            required: required && ty != Ty::Value,
+            emit_null: in_schema && !required,
+            ty,
+            doc,
+        }
+    }
+
     fn fields(
         &mut self,
         props: &[(&String, &ReferenceOr<Box<Schema>>)],
@@ -57,28 +92,8 @@ impl TypeSpace<'_> {
         let mut names = Namespace::default();
         let mut fields = Vec::with_capacity(props.len());
         for (json_name, prop) in props {
-            let prop_ptr = pointer::push(&pointer::push(ptr, "properties"), json_name);
-            let ty = self.boxed_ref(prop, &prop_ptr, &format!("{owner} {json_name}"));
-            let (doc, read_or_write_only) = match prop {
-                ReferenceOr::Item(s) => (
-                    docs(&s.schema_data),
-                    s.schema_data.read_only || s.schema_data.write_only,
-                ),
-                ReferenceOr::Reference { .. } => (None, false),
-            };
-            // Read-only fields are absent from requests and write-only ones from responses,
-            // so neither can be required on both sides.
-            let in_schema = required.contains(json_name) && !read_or_write_only;
-            let required = in_schema && !ty.is_option();
-            let ty = if required { ty } else { ty.option() };
-            fields.push(Field {
-                name: names.unique(names::value_name(json_name, "field")),
-                json_name: (*json_name).clone(),
-                required: required && ty != Ty::Value,
-                emit_null: in_schema && !required,
-                ty,
-                doc,
-            });
+            let field = self.property(&mut names, json_name, prop, ptr, owner, required);
+            fields.push(field);
         }
         let declared: Vec<&str> = props.iter().map(|(p, _)| p.as_str()).collect();
         undeclared_fields(&mut names, &mut fields, required, &declared);
