@@ -150,15 +150,24 @@ async fn range_status_decodes_typed_error() {
     assert!(err.to_string().contains("req_418"), "{err}");
 }
 
+/// Sends `create_thing` with the fixture thing to a server that answers with `template`.
+async fn create_thing_answered(
+    template: ResponseTemplate,
+) -> (
+    MockServer,
+    sdk_runtime::Result<sdk_runtime::Response<types::CreateThingResponse>>,
+) {
+    let (server, client) = serve(template).await;
+    let new_thing: types::Thing = serde_json::from_value(thing_json()).expect("fixture decodes");
+    let answer = client.things().create_thing(&new_thing).await;
+    (server, answer)
+}
+
 #[tokio::test]
 async fn several_success_types_decode_by_status() {
-    let (server, client) = serve(ResponseTemplate::new(201).set_body_json(thing_json())).await;
-    let new_thing: types::Thing = serde_json::from_value(thing_json()).expect("fixture decodes");
-    let created = client
-        .things()
-        .create_thing(&new_thing)
-        .await
-        .expect("created");
+    let (server, created) =
+        create_thing_answered(ResponseTemplate::new(201).set_body_json(thing_json())).await;
+    let created = created.expect("created");
     assert!(
         matches!(&*created, types::CreateThingResponse::Created(t) if t.name2.as_deref() == Some("WIDGET"))
     );
@@ -177,16 +186,12 @@ async fn several_success_types_decode_by_status() {
     );
     assert!(header(&request, "idempotency-key").is_some_and(|k| !k.is_empty()));
 
-    let (_server, client) = serve(
+    let (_server, existing) = create_thing_answered(
         ResponseTemplate::new(200)
             .set_body_json(json!({"id": "t1", "since": "2026-11-27T00:00:00Z"})),
     )
     .await;
-    let existing = client
-        .things()
-        .create_thing(&new_thing)
-        .await
-        .expect("existing");
+    let existing = existing.expect("existing");
     match existing.into_inner() {
         types::CreateThingResponse::Ok(e) => assert_eq!(e.id, "t1"),
         other => panic!("expected the 200 variant, got {other:?}"),
@@ -195,30 +200,22 @@ async fn several_success_types_decode_by_status() {
 
 #[tokio::test]
 async fn several_error_types_decode_by_status() {
-    let new_thing: types::Thing = serde_json::from_value(thing_json()).expect("fixture decodes");
-    let (_server, client) = serve(
+    let (_server, conflict) = create_thing_answered(
         ResponseTemplate::new(409)
             .set_body_json(json!({"existing_id": "t9"}))
             .insert_header("x-request-id", "req_409"),
     )
     .await;
-    let err = client
-        .things()
-        .create_thing(&new_thing)
-        .await
-        .expect_err("conflict");
+    let err = conflict.expect_err("conflict");
     assert_eq!(err.request_id(), Some("req_409"));
     assert!(
         matches!(err.body::<types::CreateThingError>(), Some(types::CreateThingError::Conflict(c)) if c.existing_id == "t9")
     );
 
-    let (_server, client) =
-        serve(ResponseTemplate::new(500).set_body_json(json!({"code": "boom"}))).await;
-    let err = client
-        .things()
-        .create_thing(&new_thing)
-        .await
-        .expect_err("server error");
+    let (_server, failed) =
+        create_thing_answered(ResponseTemplate::new(500).set_body_json(json!({"code": "boom"})))
+            .await;
+    let err = failed.expect_err("server error");
     assert!(
         matches!(err.body::<types::CreateThingError>(), Some(types::CreateThingError::Default(p)) if p.code == "boom")
     );
