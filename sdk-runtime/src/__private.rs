@@ -31,9 +31,6 @@ pub use crate::execute::execute;
 pub use crate::pagination::{Paging, PagingStyle};
 pub use crate::request::{QueryStyle, Request};
 
-/// A boxed, sendable future (the return type of generated `IntoFuture` impls).
-pub type BoxFuture<'a, T> = core::pin::Pin<Box<dyn core::future::Future<Output = T> + Send + 'a>>;
-
 /// Paging streams of generated `.pages()` / `.items()` methods.
 pub mod pagination {
     pub use crate::pagination::{items, pages};

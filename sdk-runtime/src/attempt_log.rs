@@ -19,6 +19,8 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use http::{HeaderMap, Method};
 
 use crate::client::ClientRef;
@@ -76,7 +78,8 @@ pub(crate) struct Attempt<'a> {
     /// The key as sent, from whichever source set it.
     pub(crate) idempotency_key: Option<&'a str>,
     pub(crate) number: u32,
-    pub(crate) elapsed: Duration,
+    /// When the attempt started; its duration is read only for an event.
+    pub(crate) started: Instant,
     /// The wait before the next attempt, when there is one.
     pub(crate) delay: Option<Duration>,
     pub(crate) retryable: bool,
@@ -112,7 +115,7 @@ pub(crate) fn record(inner: &ClientRef, attempt: &Attempt<'_>) {
         tracing::debug!(
             target: "sdk_runtime",
             operation = a.operation, url = a.target.shown(), attempt = a.number,
-            duration_ms = millis(a.elapsed), delay_ms = a.delay.map(millis), status,
+            duration_ms = millis(a.started.elapsed()), delay_ms = a.delay.map(millis), status,
             request_id, idempotency_key = a.idempotency_key, error = error.map(error_chain),
             "retrying"
         );
@@ -120,7 +123,7 @@ pub(crate) fn record(inner: &ClientRef, attempt: &Attempt<'_>) {
         tracing::warn!(
             target: "sdk_runtime",
             operation = a.operation, url = a.target.shown(), attempt = a.number,
-            duration_ms = millis(a.elapsed), status, request_id, idempotency_key = a.idempotency_key,
+            duration_ms = millis(a.started.elapsed()), status, request_id, idempotency_key = a.idempotency_key,
             error = error.map(error_chain),
             "request failed"
         );
@@ -128,7 +131,7 @@ pub(crate) fn record(inner: &ClientRef, attempt: &Attempt<'_>) {
         tracing::debug!(
             target: "sdk_runtime",
             operation = a.operation, url = a.target.shown(), attempt = a.number,
-            duration_ms = millis(a.elapsed), status, request_id, idempotency_key = a.idempotency_key,
+            duration_ms = millis(a.started.elapsed()), status, request_id, idempotency_key = a.idempotency_key,
             "request failed"
         );
     }
@@ -146,7 +149,7 @@ fn record_debug(inner: &ClientRef, a: &Attempt<'_>) {
     tracing::debug!(
         target: "sdk_runtime",
         operation = a.operation, url = a.target.shown(), attempt = a.number,
-        duration_ms = millis(a.elapsed), delay_ms = a.delay.map(millis), status, request_id,
+        duration_ms = millis(a.started.elapsed()), delay_ms = a.delay.map(millis), status, request_id,
         idempotency_key = a.idempotency_key, error = a.outcome.err().map(error_chain),
         request_headers = a.request_headers, request_body = request_body.as_deref(),
         response_headers = response_headers.as_deref(), response_body = response_body.as_deref(),

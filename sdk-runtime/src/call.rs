@@ -8,12 +8,15 @@
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::__private::{Operation, QueryStyle, Request};
 use crate::decode::{DecodeErr, DecodeOk};
+use crate::execute::RawFuture;
 use crate::{Client, Response, Result};
 
 /// One call being built: the request, and how to decode its answers.
@@ -41,13 +44,8 @@ impl<'a, T: Send + 'static> Call<'a, T> {
     }
 
     /// Sends the request through the runtime's single execute path.
-    pub async fn send(self) -> Result<Response<T>> {
-        crate::__private::execute(self.client, self.request, self.ok, self.err).await
-    }
-
-    /// [`send`](Self::send), boxed: the future of generated `IntoFuture` impls.
-    pub fn boxed(self) -> crate::__private::BoxFuture<'a, Result<Response<T>>> {
-        Box::pin(self.send())
+    pub fn send(self) -> ResponseFuture<'a, T> {
+        crate::__private::execute(self.client, self.request, self.ok, self.err)
     }
 
     /// See [`Request::path_param`].
@@ -164,7 +162,7 @@ impl<'a, T: Send + 'static> RequestBuilder<'a, T> {
     }
 
     /// Sends the request and decodes the response.
-    pub fn send(self) -> impl Future<Output = Result<Response<T>>> + Send + 'a {
+    pub fn send(self) -> ResponseFuture<'a, T> {
         self.0.send()
     }
 
@@ -205,10 +203,60 @@ impl<'a, T: Send + 'static> RequestBuilder<'a, T> {
 
 impl<'a, T: Send + 'static> IntoFuture for RequestBuilder<'a, T> {
     type Output = Result<Response<T>>;
-    type IntoFuture = crate::__private::BoxFuture<'a, Self::Output>;
+    type IntoFuture = ResponseFuture<'a, T>;
 
     fn into_future(self) -> Self::IntoFuture {
-        self.0.boxed()
+        self.0.send()
+    }
+}
+
+/// A request on its way: resolves to the decoded [`Response`], or to an
+/// [`Error`](crate::Error) once retries are exhausted.
+///
+/// It is what `send()` returns and what `.await` on a request builder polls.
+/// Being a named type, it can be stored in a struct or collection without boxing.
+/// The request is built when the future is created and sent when it is first
+/// polled; dropping it cancels the call.
+///
+/// ```no_run
+/// # async fn demo(a: sdk_runtime::RequestBuilder<'_, ()>, b: sdk_runtime::RequestBuilder<'_, ()>)
+/// # -> sdk_runtime::Result<()> {
+/// use sdk_runtime::ResponseFuture;
+///
+/// // Two calls in flight at once.
+/// let calls: Vec<ResponseFuture<'_, ()>> = vec![a.send(), b.send()];
+/// for response in futures::future::join_all(calls).await {
+///     println!("request id: {:?}", response?.request_id());
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "a request does nothing until its future is `.await`ed"]
+pub struct ResponseFuture<'a, T> {
+    /// The send-and-retry part, which does not depend on `T`.
+    raw: RawFuture<'a>,
+    ok: DecodeOk<T>,
+    err: DecodeErr,
+}
+
+impl<'a, T> ResponseFuture<'a, T> {
+    pub(crate) fn new(raw: RawFuture<'a>, ok: DecodeOk<T>, err: DecodeErr) -> Self {
+        ResponseFuture { raw, ok, err }
+    }
+}
+
+impl<T> Future for ResponseFuture<'_, T> {
+    type Output = Result<Response<T>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let raw = ready!(self.raw.as_mut().poll(cx));
+        Poll::Ready(raw.and_then(|raw| raw.decode(self.ok, self.err)))
+    }
+}
+
+impl<T> fmt::Debug for ResponseFuture<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }
 }
 
@@ -262,14 +310,9 @@ macro_rules! __call_impls {
     };
     ($builder:ident, $ok:ty) => {
         impl<'a> $builder<'a> {
-            // No `+ Send` bound: the future is `Send` anyway (auto traits leak through
-            // `impl Trait`), and proving the bound per builder costs compile time.
             /// Sends the request and decodes the response.
             #[inline]
-            pub fn send(
-                self,
-            ) -> impl ::core::future::Future<Output = $crate::Result<$crate::Response<$ok>>> + 'a
-            {
+            pub fn send(self) -> $crate::ResponseFuture<'a, $ok> {
                 self.0.send()
             }
 
@@ -311,11 +354,11 @@ macro_rules! __call_impls {
 
         impl<'a> ::core::future::IntoFuture for $builder<'a> {
             type Output = $crate::Result<$crate::Response<$ok>>;
-            type IntoFuture = $crate::__private::BoxFuture<'a, Self::Output>;
+            type IntoFuture = $crate::ResponseFuture<'a, $ok>;
 
             #[inline]
             fn into_future(self) -> Self::IntoFuture {
-                self.0.boxed()
+                self.0.send()
             }
         }
 

@@ -38,6 +38,8 @@
 //! response cache is skipped outright when none is configured; and the
 //! redacted `METHOD url` is rendered only for an event or an error.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
 use http::header::{Entry, USER_AGENT};
@@ -46,6 +48,7 @@ use tokio::time::Instant;
 
 use crate::attempt_log::{self, Attempt, Target};
 use crate::cache;
+use crate::call::ResponseFuture;
 use crate::client::{Client, ClientRef};
 use crate::decode::{DecodeErr, DecodeError, DecodeOk, ErrorBody, ResponseParts};
 use crate::error::{self, Error, Kind, Result};
@@ -61,71 +64,81 @@ use crate::types::Bytes;
 /// error ([`Error::is_decode`]) that keeps the raw body. Any other status
 /// becomes a status error ([`Error::is_status`]) carrying the typed body `err`
 /// produced, the raw body and the request ID.
-pub async fn execute<T>(
+pub fn execute<T>(
     client: &Client,
     request: Request,
     ok: DecodeOk<T>,
     err: DecodeErr,
-) -> Result<Response<T>> {
-    execute_raw(client, request).await?.decode(ok, err)
+) -> ResponseFuture<'_, T> {
+    ResponseFuture::new(execute_raw(client, request), ok, err)
 }
 
 /// Runs prepare, attempt and classify (module docs, steps 1 to 3) and returns
 /// the final response, whatever its status.
-pub(crate) async fn execute_raw(client: &Client, mut request: Request) -> Result<RawResponse<'_>> {
-    let inner = &*client.inner;
-    let mut call = prepare(inner, &mut request)?;
-    let mut attempt: u32 = 0;
-    loop {
-        attempt += 1;
-        let started = Instant::now();
-        // The attempt is awaited here, not in a helper `async fn`: a nested
-        // future is built and then moved into its parent's state, so each
-        // level would copy a large state machine on every call.
-        let sent = match begin(inner, &mut call, &mut request) {
-            Begin::Send(http_request, ready) => {
+///
+/// The future is boxed here, once, and kept small: only what an attempt needs
+/// while it waits lives in it, so moving and allocating it stays cheap.
+pub(crate) fn execute_raw(client: &Client, mut request: Request) -> RawFuture<'_> {
+    // `request` is captured, not rebound inside: a rebinding would be stored
+    // in the future twice.
+    Box::pin(async move {
+        let inner = &*client.inner;
+        let mut call = prepare(inner, &mut request)?;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let started = Instant::now();
+            // The attempt is awaited here, not in a helper `async fn`, and
+            // outside any `match`: a nested future, or a matched value, would
+            // be kept in this future's state while it waits.
+            let sent = 'sent: {
+                let (http_request, ready) = match begin(inner, &mut call, &mut request) {
+                    Begin::Send(http_request, ready) => (http_request, ready),
+                    Begin::Done(sent) => break 'sent sent,
+                };
                 let mut head = None;
-                let receiving = receive(inner, http_request, &mut head);
+                let receiving = receive(inner, inner.http.execute(http_request), &mut head);
                 // `None` (a timeout too large to add to now) means no deadline.
-                let received = match Instant::now().checked_add(call.timeout) {
+                let received = match started.checked_add(call.timeout) {
                     Some(deadline) => tokio::time::timeout_at(deadline, receiving).await.ok(),
                     None => Some(receiving.await),
                 };
                 let timed_out = || Err(timed_out(call.timeout, &head));
                 ready.finish(received.unwrap_or_else(timed_out))
+            };
+            let failure = failure(&sent.result);
+            let retryable = failure
+                .as_ref()
+                .is_some_and(|f| call.policy.should_retry(f));
+            let retry =
+                retryable && attempt <= call.policy.max_retries() && request.body.is_replayable();
+            let headers = sent.result.as_ref().ok().map(|r| &r.headers);
+            let delay = retry.then(|| call.policy.delay(attempt - 1, headers, fastrand::f64()));
+            attempt_log::record(
+                inner,
+                &Attempt {
+                    operation: request.op.id,
+                    target: &call.target,
+                    idempotency_key: call.idempotency_key(),
+                    number: attempt,
+                    started,
+                    delay,
+                    retryable,
+                    outcome: sent.result.as_ref().map_err(|e| &e.error),
+                    request_headers: sent.request_headers.as_deref(),
+                    request_body: &request.body,
+                },
+            );
+            match delay {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => return finish(sent.result, attempt, retryable, call.target),
             }
-            Begin::Done(sent) => sent,
-        };
-        let elapsed = started.elapsed();
-        let failure = failure(&sent.result);
-        let retryable = failure
-            .as_ref()
-            .is_some_and(|f| call.policy.should_retry(f));
-        let retry =
-            retryable && attempt <= call.policy.max_retries() && request.body.is_replayable();
-        let headers = sent.result.as_ref().ok().map(|r| &r.headers);
-        let delay = retry.then(|| call.policy.delay(attempt - 1, headers, fastrand::f64()));
-        attempt_log::record(
-            inner,
-            &Attempt {
-                operation: request.op.id,
-                target: &call.target,
-                idempotency_key: call.idempotency_key(),
-                number: attempt,
-                elapsed,
-                delay,
-                retryable,
-                outcome: sent.result.as_ref().map_err(|e| &e.error),
-                request_headers: sent.request_headers.as_deref(),
-                request_body: &request.body,
-            },
-        );
-        match delay {
-            Some(delay) => tokio::time::sleep(delay).await,
-            None => return finish(sent.result, attempt, retryable, call.target),
         }
-    }
+    })
 }
+
+/// The boxed future of [`execute_raw`].
+pub(crate) type RawFuture<'a> = Pin<Box<dyn Future<Output = Result<RawResponse<'a>>> + Send + 'a>>;
 
 // ===== internal =====
 
@@ -285,13 +298,17 @@ fn prepare<'a>(inner: &'a ClientRef, request: &mut Request) -> Result<Call<'a>> 
     })
 }
 
+/// Headers a typical request carries when it goes out.
+const HEADERS_SENT: usize = 8;
+
 /// Default headers, then the user agent, parameter headers and call-option
 /// headers, each replacing earlier values of the same name.
 fn headers(inner: &ClientRef, request: &Request) -> Result<HeaderMap> {
     let mut headers = if inner.default_headers.is_empty() {
-        // Room for the user agent, an idempotency key, a credential and the
-        // content type, allocated once.
-        let mut headers = HeaderMap::with_capacity(4);
+        // Room for what is added before sending (user agent, idempotency key,
+        // credential, content type, reqwest's `accept`, hyper's `host` and
+        // `content-length`), so the map is allocated once and never grows.
+        let mut headers = HeaderMap::with_capacity(HEADERS_SENT);
         headers.insert(USER_AGENT, inner.user_agent.clone());
         headers
     } else {
@@ -479,13 +496,15 @@ fn timed_out(timeout: Duration, head: &Head) -> AttemptError {
     with_head(error, head)
 }
 
-/// Sends and reads the whole body, stopping at the size cap; records the
+/// Awaits the response to the request `sending` carries (the request itself
+/// is already inside it, so this future does not keep a copy) and reads the
+/// whole body, stopping at the size cap; records the
 /// head in `head` as soon as it arrives. The caller runs it before one
 /// deadline: a single timer, armed once per attempt, whether the time goes
 /// to connecting, waiting for the head or reading a slow body.
 async fn receive(
     inner: &ClientRef,
-    request: reqwest::Request,
+    sending: impl Future<Output = reqwest::Result<reqwest::Response>>,
     head: &mut Head,
 ) -> Result<Received, AttemptError> {
     let transport = |e: reqwest::Error| {
@@ -499,7 +518,7 @@ async fn receive(
             failure,
         }
     };
-    let mut response = inner.http.execute(request).await.map_err(transport)?;
+    let mut response = sending.await.map_err(transport)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let request_id = crate::request_id::read(&headers, &inner.request_id_header);

@@ -56,8 +56,19 @@ pub const MAX_LEN: usize = 255;
 ///
 /// Because of that validation it always converts to a header value
 /// ([`header_value`](Self::header_value)) without error.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct IdempotencyKey(String);
+#[derive(Clone)]
+pub struct IdempotencyKey(Repr);
+
+/// A generated key is kept inline: minting one per unsafe request then costs no allocation
+/// until it becomes a header value.
+#[derive(Clone)]
+enum Repr {
+    Generated([u8; UUID_LEN]),
+    Given(String),
+}
+
+/// Length of a hyphenated UUID.
+const UUID_LEN: usize = 36;
 
 impl IdempotencyKey {
     /// Validates a caller-supplied key.
@@ -91,7 +102,7 @@ impl IdempotencyKey {
                 reason: Reason::InvalidChar { index, ch },
             });
         }
-        Ok(Self(key))
+        Ok(Self(Repr::Given(key)))
     }
 
     /// A fresh random key (UUID v4, hyphenated lowercase: 36 characters).
@@ -101,13 +112,20 @@ impl IdempotencyKey {
     #[must_use]
     pub fn generate() -> Self {
         let uuid = uuid::Builder::from_random_bytes(random_bytes()).into_uuid();
-        Self(uuid.hyphenated().to_string())
+        let mut text = [0; UUID_LEN];
+        uuid.hyphenated().encode_lower(&mut text);
+        Self(Repr::Generated(text))
     }
 
     /// The key as sent on the wire.
     #[must_use]
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            // A hyphenated UUID is ASCII; the fallback is unreachable but keeps this free of
+            // `unwrap`.
+            Repr::Generated(text) => std::str::from_utf8(text).unwrap_or_default(),
+            Repr::Given(text) => text,
+        }
     }
 
     /// The key as a header value (infallible: the key was validated).
@@ -115,13 +133,35 @@ impl IdempotencyKey {
     pub fn header_value(&self) -> HeaderValue {
         // Visible ASCII is always a valid header value; the fallback is unreachable but
         // keeps this free of `unwrap`.
-        HeaderValue::from_str(&self.0).unwrap_or_else(|_| HeaderValue::from_static(""))
+        HeaderValue::from_str(self.as_str()).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+}
+
+impl fmt::Debug for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("IdempotencyKey")
+            .field(&self.as_str())
+            .finish()
+    }
+}
+
+impl PartialEq for IdempotencyKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for IdempotencyKey {}
+
+impl std::hash::Hash for IdempotencyKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 
 impl fmt::Display for IdempotencyKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -160,28 +200,28 @@ const KEYS_PER_DRAW: usize = 16;
 /// One `getrandom` system call per key cost about 0.7 µs, 3 to 4 % of a `POST` over loopback
 /// (`tests/benches/overhead.rs`); a per-thread pool refilled every [`KEYS_PER_DRAW`] keys
 /// amortizes it. Each byte is handed out once. A process that `fork`s without `exec` would copy
-/// the pool into the child, so the pool is discarded when the process id changes. Should the
-/// OS source fail, `Uuid::new_v4` (which asks it again, and panics only if it fails again) is
-/// the fallback.
+/// the pool into the child, so the pool remembers the [`fork_generation`] it was drawn in and
+/// is discarded in a child. Should the OS source fail, `Uuid::new_v4` (which asks it again,
+/// and panics only if it fails again) is the fallback.
 fn random_bytes() -> [u8; 16] {
     struct Pool {
-        pid: u32,
+        generation: u64,
         used: usize,
         bytes: [u8; 16 * KEYS_PER_DRAW],
     }
     thread_local! {
         static POOL: std::cell::RefCell<Pool> = const {
-            std::cell::RefCell::new(Pool { pid: 0, used: KEYS_PER_DRAW, bytes: [0; 16 * KEYS_PER_DRAW] })
+            std::cell::RefCell::new(Pool { generation: 0, used: KEYS_PER_DRAW, bytes: [0; 16 * KEYS_PER_DRAW] })
         };
     }
     POOL.with_borrow_mut(|pool| {
-        let pid = std::process::id();
-        if pool.used == KEYS_PER_DRAW || pool.pid != pid {
+        let generation = fork_generation();
+        if pool.used == KEYS_PER_DRAW || pool.generation != generation {
             if getrandom::fill(&mut pool.bytes).is_err() {
                 pool.used = KEYS_PER_DRAW;
                 return *uuid::Uuid::new_v4().as_bytes();
             }
-            pool.pid = pid;
+            pool.generation = generation;
             pool.used = 0;
         }
         let start = pool.used * 16;
@@ -192,6 +232,44 @@ fn random_bytes() -> [u8; 16] {
         pool.used += 1;
         key
     })
+}
+
+/// A number that changes in the child of every `fork`.
+///
+/// On Unix a `pthread_atfork` handler, registered on first use, bumps a counter in the child,
+/// so the check costs one atomic load instead of a `getpid` system call per key (glibc no
+/// longer caches the process id). Elsewhere there is no `fork`, and the process id serves.
+#[cfg(unix)]
+fn fork_generation() -> u64 {
+    use std::sync::Once;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    static GENERATION: AtomicU64 = AtomicU64::new(1);
+    static REGISTER: Once = Once::new();
+
+    extern "C" fn forked() {
+        // Runs in the child, which has one thread; an atomic add is async-signal-safe.
+        GENERATION.fetch_add(1, Ordering::Relaxed);
+    }
+
+    REGISTER.call_once(|| {
+        // SAFETY: `forked` only touches an atomic, which is sound in a freshly forked child;
+        // no prepare or parent handler is installed.
+        let failed = unsafe { libc::pthread_atfork(None, None, Some(forked)) } != 0;
+        if failed {
+            GENERATION.store(0, Ordering::Relaxed);
+        }
+    });
+    match GENERATION.load(Ordering::Relaxed) {
+        // Registration failed: fall back to the process id, which a child never shares.
+        0 => u64::from(std::process::id()) | 1 << 63,
+        generation => generation,
+    }
+}
+
+#[cfg(not(unix))]
+fn fork_generation() -> u64 {
+    u64::from(std::process::id())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -236,7 +314,7 @@ mod tests {
     #[test]
     fn generated_keys_stay_unique_across_pool_refills() {
         let keys: std::collections::HashSet<String> = (0..KEYS_PER_DRAW * 5 + 3)
-            .map(|_| IdempotencyKey::generate().0)
+            .map(|_| IdempotencyKey::generate().to_string())
             .collect();
         assert_eq!(keys.len(), KEYS_PER_DRAW * 5 + 3);
         for key in &keys {
@@ -244,6 +322,41 @@ mod tests {
             assert_eq!(parsed.get_version_num(), 4, "{key}");
             assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122, "{key}");
         }
+    }
+
+    /// Without the fork check the child would draw the very bytes the parent draws next.
+    #[cfg(unix)]
+    #[test]
+    fn a_forked_child_never_repeats_the_parents_keys() {
+        let before = IdempotencyKey::generate(); // fills this thread's pool
+        let mut fds = [0; 2];
+        // SAFETY: plain pipe creation into a two-element array.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: the child only draws a key (thread-local state, `getrandom`, glibc's
+        // fork-safe malloc), writes it to the pipe and leaves with `_exit`, never unwinding.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0, "fork failed");
+        if pid == 0 {
+            let key = IdempotencyKey::generate();
+            // SAFETY: writes the key's bytes to the pipe's write end, then exits at once.
+            unsafe {
+                libc::write(fds[1], key.as_str().as_ptr().cast(), UUID_LEN);
+                libc::_exit(0);
+            }
+        }
+        let parent_next = IdempotencyKey::generate();
+        let mut buf = [0u8; UUID_LEN];
+        // SAFETY: reads at most `UUID_LEN` bytes into `buf`; then reaps the child.
+        let read = unsafe { libc::read(fds[0], buf.as_mut_ptr().cast(), UUID_LEN) };
+        unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
+        assert_eq!(read, UUID_LEN as isize, "the child wrote its key");
+        let child = std::str::from_utf8(&buf).unwrap();
+        assert_ne!(
+            child,
+            parent_next.as_str(),
+            "child and parent drew the same bytes"
+        );
+        assert_ne!(child, before.as_str());
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub mod __private;
 
 pub use auth::{Credentials, CredentialsProvider};
 pub use cache::ResponseCache;
-pub use call::RequestBuilder;
+pub use call::{RequestBuilder, ResponseFuture};
 pub use client::{Client, FromClient};
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEBUG_BODY_LIMIT, DEFAULT_MAX_RESPONSE_BYTES,

@@ -50,6 +50,43 @@ mod api {
 
 type BoxError = Box<dyn Error + Send + Sync>;
 
+/// The system allocator, counting the allocations of each thread (a thread-local count, so
+/// the server's thread never contends with the client's for it).
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the count is a
+// thread-local `Cell` with a const initializer, which never allocates.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract.
+        unsafe { std::alloc::System.realloc(ptr, layout, new) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// Allocations (and reallocations) made so far by the calling thread.
+fn thread_allocations() -> u64 {
+    ALLOCATIONS.with(std::cell::Cell::get)
+}
+
 const API_KEY: &str = "key_bench";
 
 /// Hand-written types for the same endpoints, as a user without the SDK would write them.
@@ -185,6 +222,9 @@ async fn bench(addr: SocketAddr, settings: &Settings) -> Result<(), BoxError> {
         endpoint,
         concurrency,
     });
+    if let Ok(who) = std::env::var("BENCH_PROFILE") {
+        return profile(&clients, &who, settings).await;
+    }
     // Open the connections and fill caches before anything is timed.
     for workload in &workloads {
         for who in CONTENDERS {
@@ -207,11 +247,43 @@ async fn bench(addr: SocketAddr, settings: &Settings) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// `BENCH_PROFILE=<contender>[,get]`: only that contender on the in-flight `POST` (or `GET`)
+/// workload, `BENCH_REQUESTS` requests after a warm-up, for `perf record` to attribute.
+async fn profile(clients: &Arc<Clients>, spec: &str, settings: &Settings) -> Result<(), BoxError> {
+    let (name, endpoint) = match spec.split_once(',') {
+        Some((name, "get")) => (name, Endpoint::List),
+        _ => (spec, Endpoint::Create),
+    };
+    let who = match name {
+        "reqwest" => Contender::Reqwest,
+        "generated" => Contender::Generated,
+        "no-retry" => Contender::NoRetry,
+        "reqwest-timeout" => Contender::ReqwestTimeout,
+        other => return Err(format!("BENCH_PROFILE: unknown contender `{other}`").into()),
+    };
+    let workload = Workload {
+        endpoint,
+        concurrency: settings.concurrency,
+    };
+    measure(clients, who, workload, 2_000).await?;
+    let sample = measure(clients, who, workload, settings.requests).await?;
+    println!(
+        "{}, {name}: {:.0} req/s, {:.2} µs client CPU and {:.1} allocations per request",
+        workload.name(),
+        sample.rate,
+        sample.cpu_us,
+        sample.allocations,
+    );
+    Ok(())
+}
+
 /// One measurement: requests per second, and client CPU microseconds per request.
 #[derive(Clone, Copy)]
 struct Sample {
     rate: f64,
     cpu_us: f64,
+    /// Allocations per request on the client's thread.
+    allocations: f64,
 }
 
 /// Sends `requests` requests with `workload.concurrency` tasks.
@@ -223,6 +295,7 @@ async fn measure(
 ) -> Result<Sample, BoxError> {
     let next = Arc::new(AtomicUsize::new(0));
     let cpu_before = thread_cpu_ns();
+    let allocations_before = thread_allocations();
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..workload.concurrency {
@@ -238,6 +311,7 @@ async fn measure(
         done??;
     }
     let secs = started.elapsed().as_secs_f64();
+    let allocations = thread_allocations() - allocations_before;
     let cpu_ns = match (cpu_before, thread_cpu_ns()) {
         (Some(before), Some(after)) => after.saturating_sub(before) as f64,
         _ => f64::NAN,
@@ -245,6 +319,7 @@ async fn measure(
     Ok(Sample {
         rate: requests as f64 / secs,
         cpu_us: cpu_ns / 1_000.0 / requests as f64,
+        allocations: allocations as f64 / requests as f64,
     })
 }
 
