@@ -277,11 +277,16 @@ impl<C> ClientBuilder<C> {
     /// neither does the default redirect policy (follow only within the
     /// request's origin, so an API key in a custom header never reaches
     /// another host): set `reqwest::redirect::Policy::none()` on your client
-    /// unless you trust every host it may be redirected to.
+    /// unless you trust every host it may be redirected to. reqwest's own retry
+    /// layer (on by default, for HTTP/2 refusals) also stays on, behind this
+    /// client's [`max_retries`](Self::max_retries); `reqwest::retry::never()`
+    /// turns it off.
     ///
     /// # Default
     ///
-    /// A new `reqwest::Client` with the connect timeout.
+    /// A new `reqwest::Client` with the connect timeout, the redirect policy
+    /// above, and reqwest's retry layer off (the client's own retries cover
+    /// what it would retry).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.config.http_client = Some(client);
         self
@@ -503,6 +508,11 @@ fn build_ref(api: &'static ApiDescription, mut c: Config) -> Result<ClientRef> {
         None => reqwest::Client::builder()
             .connect_timeout(c.connect_timeout)
             .redirect(crate::client::same_origin_redirects())
+            // One retry budget: ours. reqwest's own layer would resend HTTP/2 refusals
+            // (which ours retries as connection failures, with backoff and the same
+            // idempotency key) behind `max_retries`, and it copies every request's headers
+            // up front in case it does.
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .build()
             .map_err(|e| error::config("could not create the HTTP client").with_source(e))?,
     };
