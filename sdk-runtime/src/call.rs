@@ -215,8 +215,9 @@ impl<'a, T: Send + 'static> IntoFuture for RequestBuilder<'a, T> {
 ///
 /// It is what `send()` returns and what `.await` on a request builder polls.
 /// Being a named type, it can be stored in a struct or collection without boxing.
-/// The request is built when the future is created and sent when it is first
-/// polled; dropping it cancels the call.
+/// Like any future it does nothing until polled: the URL, headers and
+/// idempotency key are prepared on the first poll, and dropping it cancels
+/// the call.
 ///
 /// ```no_run
 /// # async fn demo(a: sdk_runtime::RequestBuilder<'_, ()>, b: sdk_runtime::RequestBuilder<'_, ()>)
