@@ -278,6 +278,37 @@ async fn delete_with_no_content() {
     assert_eq!(only_request(&server).await.method.as_str(), "DELETE");
 }
 
+/// `send()` and `.await` give a named future that can be stored; nothing goes out before it
+/// is polled, and each future sends its own request.
+#[tokio::test]
+async fn response_futures_are_lazy_and_storable() {
+    let (server, client) = serve(ResponseTemplate::new(204)).await;
+    let things = client.things();
+    let pending: Vec<sdk_runtime::ResponseFuture<'_, ()>> = vec![
+        things.delete_part("t1", 1).send(),
+        std::future::IntoFuture::into_future(things.delete_part("t2", 2)),
+    ];
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let sent = server.received_requests().await.expect("recording is on");
+    assert!(sent.is_empty(), "a future sent before it was polled");
+    for response in futures::future::join_all(pending).await {
+        assert_eq!(response.expect("deleted").status(), 204);
+    }
+    let mut paths: Vec<String> = server
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    paths.sort();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert!(
+        paths[0].contains("t1") && paths[1].contains("t2"),
+        "{paths:?}"
+    );
+}
+
 #[tokio::test]
 async fn nested_form_with_basic_auth_and_text_answer() {
     let (server, client) = serve(ResponseTemplate::new(200).set_body_string("received")).await;
