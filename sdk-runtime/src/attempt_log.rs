@@ -19,9 +19,8 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use tokio::time::Instant;
-
 use http::{HeaderMap, Method};
+use tokio::time::Instant;
 
 use crate::client::ClientRef;
 use crate::error::Error;
