@@ -20,7 +20,8 @@ pub use http::{HeaderMap, Method, StatusCode};
 
 pub use crate::__call_impls as call_impls;
 pub use crate::batch::{BatchOperation, run as run_batch};
-pub use crate::call::{Call, discriminator, from_value};
+pub use crate::call::Call;
+pub use crate::serde_impls::discriminator;
 pub use crate::types;
 pub use crate::{
     CallOptions, Client, ClientBuilder, Credentials, Error, FromClient, Response, Result,

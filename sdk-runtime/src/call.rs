@@ -275,18 +275,6 @@ impl<T> fmt::Debug for Call<'_, T> {
     }
 }
 
-/// The value of a discriminator property, for generated `oneOf` decoders.
-pub fn discriminator<'v>(value: &'v serde_json::Value, property: &str) -> Option<&'v str> {
-    value.get(property).and_then(serde_json::Value::as_str)
-}
-
-/// Decodes a buffered JSON value inside a generated `Deserialize` impl.
-pub fn from_value<T: serde::de::DeserializeOwned, E: serde::de::Error>(
-    value: serde_json::Value,
-) -> core::result::Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
-}
-
 /// Gives a generated request builder the methods every builder shares: `send()`,
 /// `.await` (through `IntoFuture`), per-call options and `Debug`.
 #[doc(hidden)]

@@ -362,6 +362,18 @@ pub fn buffer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<serde_json::
     serde_json::Value::deserialize(deserializer)
 }
 
+/// The value of a discriminator property, for generated `oneOf` decoders and webhook events.
+pub fn discriminator<'v>(value: &'v serde_json::Value, property: &str) -> Option<&'v str> {
+    value.get(property).and_then(serde_json::Value::as_str)
+}
+
+/// Decodes a buffered JSON value inside a generated `Deserialize` impl.
+pub fn from_value<T: DeserializeOwned, E: de::Error>(
+    value: serde_json::Value,
+) -> core::result::Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}
+
 /// Decodes a buffered value as one variant of an untagged union, `None` when it does not fit.
 pub fn try_variant<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
     T::deserialize(value).ok()

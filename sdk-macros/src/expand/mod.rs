@@ -56,18 +56,14 @@ pub struct Rt {
     pub root: TokenStream,
     /// `root::__private`.
     pub private: TokenStream,
-    /// `"root::__private::serde"` for `#[serde(crate = ...)]`.
-    pub serde_path: String,
 }
 
 impl Rt {
     fn new(path: &syn::Path) -> Self {
         let root = quote!(#path);
-        let serde_path = format!("{}::__private::serde", root).replace(' ', "");
         Rt {
             private: quote!(#root::__private),
             root,
-            serde_path,
         }
     }
 }

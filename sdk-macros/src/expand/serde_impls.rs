@@ -262,17 +262,42 @@ pub fn string_enum_impls(name: &Ident, variants: &[(String, String)]) -> TokenSt
     }
 }
 
-/// `Serialize` for a union: each variant as its own value (serde's "untagged").
-pub fn union_serialize(name: &Ident, variants: &[Variant], has_unknown: bool) -> TokenStream {
-    let idents = variants.iter().map(|v| ident(&v.name));
+/// `Serialize` for a union: each variant (named by `variants`) as its own value (serde's
+/// "untagged"), and an `Unknown` fallback, when there is one, as the value it kept.
+pub fn union_serialize(name: &Ident, variants: &[Ident], has_unknown: bool) -> TokenStream {
     let unknown =
         has_unknown.then(|| quote!(Self::Unknown(__v) => __serde::Serialize::serialize(__v, __s),));
     quote! {
         impl __serde::Serialize for #name {
             fn serialize<__S: __serde::Serializer>(&self, __s: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                 match self {
-                    #(Self::#idents(__v) => __serde::Serialize::serialize(__v, __s),)*
+                    #(Self::#variants(__v) => __serde::Serialize::serialize(__v, __s),)*
                     #unknown
+                }
+            }
+        }
+    }
+}
+
+/// `Deserialize` for a union told apart by the string property `tag`: each arm is a variant
+/// and the tag values that select it; `otherwise` builds the value from `__value` (the
+/// buffered JSON) when no arm matches.
+pub fn tagged_deserialize(
+    name: &Ident,
+    tag: &str,
+    arms: impl Iterator<Item = (Ident, Vec<String>)>,
+    otherwise: TokenStream,
+) -> TokenStream {
+    let arms = arms.map(|(variant, tags)| {
+        quote!(::core::option::Option::Some(#(#tags)|*) => __serde::from_value(__value).map(Self::#variant),)
+    });
+    quote! {
+        impl<'de> __serde::Deserialize<'de> for #name {
+            fn deserialize<__D: __serde::Deserializer<'de>>(__d: __D) -> ::core::result::Result<Self, __D::Error> {
+                let __value = __serde::buffer(__d)?;
+                match __serde::discriminator(&__value, #tag) {
+                    #(#arms)*
+                    _ => #otherwise,
                 }
             }
         }

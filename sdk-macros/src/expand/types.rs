@@ -6,8 +6,8 @@ use quote::quote;
 
 use super::docs::{doc_attrs, opt_doc};
 use super::serde_impls::{
-    helpers_use, json_debug_eq, string_enum_impls, struct_impls, union_serialize,
-    untagged_deserialize,
+    helpers_use, json_debug_eq, string_enum_impls, struct_impls, tagged_deserialize,
+    union_serialize, untagged_deserialize,
 };
 use super::{Rt, Scope, ident, ty_tokens};
 use crate::model::{Api, Decode, Field, Ty, TypeDef, TypeKind, Variant};
@@ -109,7 +109,8 @@ fn expand_union(
 ) -> TokenStream {
     let private = &rt.private;
     let has_value = variants.iter().any(|v| v.ty == Ty::Value);
-    let serialize = union_serialize(name, variants, !has_value);
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let serialize = union_serialize(name, &idents, !has_value);
     let json_traits = json_debug_eq(name);
     let items = variants.iter().map(|v| {
         let vname = ident(&v.name);
@@ -136,16 +137,15 @@ fn expand_union(
             #json_traits
         };
     };
-    let arms = variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let tags = &v.tags;
-        quote!(::core::option::Option::Some(#(#tags)|*) => #private::from_value(__value).map(Self::#vname),)
-    });
     let otherwise = if has_value {
-        quote!(#private::from_value(__value))
+        quote!(__serde::from_value(__value))
     } else {
         quote!(::core::result::Result::Ok(Self::Unknown(__value)))
     };
+    let arms = idents
+        .into_iter()
+        .zip(variants.iter().map(|v| v.tags.clone()));
+    let deserialize = tagged_deserialize(name, tag, arms, otherwise);
     quote! {
         #doc
         #[derive(::core::clone::Clone)]
@@ -154,17 +154,8 @@ fn expand_union(
             #fallback
         }
         #serialize
+        #deserialize
         #json_traits
-
-        impl<'de> #private::serde::Deserialize<'de> for #name {
-            fn deserialize<__D: #private::serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
-                let __value = <#private::serde_json::Value as #private::serde::Deserialize>::deserialize(__deserializer)?;
-                match #private::discriminator(&__value, #tag) {
-                    #(#arms)*
-                    _ => #otherwise,
-                }
-            }
-        }
     }
 }
 

@@ -15,6 +15,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
+use super::serde_impls::{tagged_deserialize, union_serialize};
 use super::{Rt, Scope, ident, ty_tokens};
 use crate::model::{Api, webhooks_accessor};
 
@@ -35,7 +36,6 @@ pub fn expand_webhooks(api: &Api, rt: &Rt) -> TokenStream {
 
 fn expand_event_enum(api: &Api, property: &str, rt: &Rt) -> TokenStream {
     let private = &rt.private;
-    let serde_path = &rt.serde_path;
     let names: Vec<String> = api
         .webhooks
         .iter()
@@ -64,20 +64,22 @@ fn expand_event_enum(api: &Api, property: &str, rt: &Rt) -> TokenStream {
         let doc = doc_attrs(&format!("The `{}` event{declared}.{about}", e.tag));
         quote!(#doc #variant(#ty),)
     });
-    let arms = api.webhooks.iter().map(|e| {
-        let variant = ident(&e.variant);
-        let tag = &e.tag;
-        quote!(::core::option::Option::Some(#tag) => #private::from_value(__value).map(Self::#variant),)
-    });
-    let types = api.webhooks.iter().map(|e| {
-        let variant = ident(&e.variant);
+    let name = ident("WebhookEvent");
+    let idents: Vec<_> = api.webhooks.iter().map(|e| ident(&e.variant)).collect();
+    let serialize = union_serialize(&name, &idents, true);
+    let arms = idents
+        .iter()
+        .cloned()
+        .zip(api.webhooks.iter().map(|e| vec![e.tag.clone()]));
+    let otherwise = quote!(::core::result::Result::Ok(Self::Unknown(__value)));
+    let deserialize = tagged_deserialize(&name, property, arms, otherwise);
+    let types = idents.iter().zip(&api.webhooks).map(|(variant, e)| {
         let tag = &e.tag;
         quote!(Self::#variant(_) => ::core::option::Option::Some(#tag),)
     });
     quote! {
         #doc
-        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, #private::serde::Serialize)]
-        #[serde(crate = #serde_path, untagged)]
+        #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq)]
         pub enum WebhookEvent {
             #(#variants)*
             /// An event this client does not know (yet): the verified payload as JSON.
@@ -94,15 +96,13 @@ fn expand_event_enum(api: &Api, property: &str, rt: &Rt) -> TokenStream {
             }
         }
 
-        impl<'de> #private::serde::Deserialize<'de> for WebhookEvent {
-            fn deserialize<__D: #private::serde::Deserializer<'de>>(__deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
-                let __value = <#private::serde_json::Value as #private::serde::Deserialize>::deserialize(__deserializer)?;
-                match #private::discriminator(&__value, #property) {
-                    #(#arms)*
-                    _ => ::core::result::Result::Ok(Self::Unknown(__value)),
-                }
-            }
-        }
+        // The helpers' names are short inside `types`; here they are brought into scope
+        // for these two impls only.
+        const _: () = {
+            use #private::serde_impls as __serde;
+            #serialize
+            #deserialize
+        };
     }
 }
 
