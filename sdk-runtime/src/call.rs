@@ -7,17 +7,32 @@
 //! stays a description of the request rather than a copy of the request pipeline.
 
 use std::fmt;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-use std::task::{Context, Poll, ready};
+use std::future::IntoFuture;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::__private::{Operation, QueryStyle, Request};
-use crate::decode::{DecodeErr, DecodeOk};
-use crate::execute::RawFuture;
-use crate::{Client, Response, Result};
+use crate::client::Client;
+use crate::codec::decode::{DecodeErr, DecodeOk};
+use crate::contract::{Operation, QueryStyle};
+use crate::error::Result;
+use crate::pipeline::future::ResponseFuture;
+use crate::pipeline::interceptor::Interceptor;
+use crate::pipeline::options::CallOptions;
+use crate::pipeline::request::Request;
+use crate::pipeline::response::Response;
+
+/// Sends a request described by hand through `client`'s pipeline and decodes
+/// the response with `ok` (2xx) or `err`: what [`Call::send`] does, for a
+/// [`Request`] built without a `Call`.
+pub fn execute<'a, T>(
+    client: &'a Client,
+    request: Request,
+    ok: DecodeOk<T>,
+    err: DecodeErr,
+) -> ResponseFuture<'a, T> {
+    client.pipeline().execute(request, ok, err)
+}
 
 /// One call being built: the request, and how to decode its answers.
 pub struct Call<'a, T> {
@@ -37,7 +52,7 @@ impl<'a, T: Send + 'static> Call<'a, T> {
     ) -> Self {
         Call {
             client,
-            request: Request::new(op, crate::CallOptions::default()),
+            request: Request::new(op, CallOptions::default()),
             ok,
             err,
         }
@@ -45,7 +60,7 @@ impl<'a, T: Send + 'static> Call<'a, T> {
 
     /// Sends the request through the runtime's single execute path.
     pub fn send(self) -> ResponseFuture<'a, T> {
-        crate::__private::execute(self.client, self.request, self.ok, self.err)
+        execute(self.client, self.request, self.ok, self.err)
     }
 
     /// See [`Request::path_param`].
@@ -93,24 +108,47 @@ impl<'a, T: Send + 'static> Call<'a, T> {
         self.request.text_body(body, content_type);
     }
 
+    /// The per-call options, to change one.
+    pub fn options(&mut self) -> &mut CallOptions {
+        &mut self.request.options
+    }
+
     /// Sets the idempotency key sent on every attempt of this call.
     pub fn set_idempotency_key(&mut self, key: String) {
         self.request.options.idempotency_key = Some(key);
     }
 
-    /// Overrides the client's retry budget for this call.
+    /// Overrides the client's maximum number of retries for this call.
     pub fn set_max_retries(&mut self, max_retries: u32) {
         self.request.options.max_retries = Some(max_retries);
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's per-attempt timeout for this call.
     pub fn set_timeout(&mut self, timeout: Duration) {
         self.request.options.timeout = Some(timeout);
     }
 
-    /// Adds a header to this call only.
-    pub fn add_header(&mut self, name: String, value: String) {
-        self.request.options.headers.push((name, value));
+    /// Bounds this call as a whole, retries and waits included.
+    pub fn set_deadline(&mut self, deadline: Duration) {
+        self.request.options.deadline = Some(deadline);
+    }
+
+    /// Adds a header to this call; an invalid one is reported when it runs.
+    pub fn add_header(&mut self, name: &str, value: &str) {
+        self.request.options.add_header(name, value);
+    }
+
+    /// Adds an interceptor to this call.
+    pub fn add_interceptor(&mut self, interceptor: impl Interceptor) {
+        self.request
+            .options
+            .interceptors
+            .push(std::sync::Arc::new(interceptor));
+    }
+
+    /// Merges a whole set of options into this call's (see [`CallOptions::and`]).
+    pub fn merge_options(&mut self, options: CallOptions) {
+        self.request.options.merge(options);
     }
 
     /// The request as described so far.
@@ -172,21 +210,39 @@ impl<'a, T: Send + 'static> RequestBuilder<'a, T> {
         self
     }
 
-    /// Overrides the client's retry budget for this call (`0` disables retries).
+    /// Overrides the client's maximum number of retries for this call (`0` disables retries).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.0.set_max_retries(max_retries);
         self
     }
 
-    /// Overrides the client's total timeout for this call.
+    /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.0.set_timeout(timeout);
         self
     }
 
+    /// Bounds this call as a whole, retries and waits included (see [`CallOptions::deadline`]).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.0.set_deadline(deadline);
+        self
+    }
+
     /// Adds a header to this call.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.0.add_header(name.into(), value.into());
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.0.add_header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// Runs `interceptor` on every attempt of this call, after the client's.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.0.add_interceptor(interceptor);
+        self
+    }
+
+    /// Applies a whole set of per-call options.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.0.merge_options(options);
         self
     }
 
@@ -207,57 +263,6 @@ impl<'a, T: Send + 'static> IntoFuture for RequestBuilder<'a, T> {
 
     fn into_future(self) -> Self::IntoFuture {
         self.0.send()
-    }
-}
-
-/// A request on its way: resolves to the decoded [`Response`], or to an
-/// [`Error`](crate::Error) once retries are exhausted.
-///
-/// It is what `send()` returns and what `.await` on a request builder polls.
-/// Being a named type, it can be stored in a struct or collection without boxing.
-/// Like any future it does nothing until polled: the URL, headers and
-/// idempotency key are prepared on the first poll, and dropping it cancels
-/// the call.
-///
-/// ```no_run
-/// # async fn demo(a: sdk_runtime::RequestBuilder<'_, ()>, b: sdk_runtime::RequestBuilder<'_, ()>)
-/// # -> sdk_runtime::Result<()> {
-/// use sdk_runtime::ResponseFuture;
-///
-/// // Two calls in flight at once.
-/// let calls: Vec<ResponseFuture<'_, ()>> = vec![a.send(), b.send()];
-/// for response in futures::future::join_all(calls).await {
-///     println!("request id: {:?}", response?.request_id());
-/// }
-/// # Ok(())
-/// # }
-/// ```
-#[must_use = "a request does nothing until its future is `.await`ed"]
-pub struct ResponseFuture<'a, T> {
-    /// The send-and-retry part, which does not depend on `T`.
-    raw: RawFuture<'a>,
-    ok: DecodeOk<T>,
-    err: DecodeErr,
-}
-
-impl<'a, T> ResponseFuture<'a, T> {
-    pub(crate) fn new(raw: RawFuture<'a>, ok: DecodeOk<T>, err: DecodeErr) -> Self {
-        ResponseFuture { raw, ok, err }
-    }
-}
-
-impl<T> Future for ResponseFuture<'_, T> {
-    type Output = Result<Response<T>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let raw = ready!(self.raw.as_mut().poll(cx));
-        Poll::Ready(raw.and_then(|raw| raw.decode(self.ok, self.err)))
-    }
-}
-
-impl<T> fmt::Debug for ResponseFuture<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }
 }
 
@@ -315,17 +320,24 @@ macro_rules! __call_impls {
                 self
             }
 
-            /// Overrides the client's retry budget for this call (`0` disables retries).
+            /// Overrides the client's maximum number of retries for this call (`0` disables retries).
             #[inline]
             pub fn max_retries(mut self, max_retries: u32) -> Self {
                 self.0.set_max_retries(max_retries);
                 self
             }
 
-            /// Overrides the client's total timeout for this call.
+            /// Overrides the client's per-attempt timeout for this call.
             #[inline]
             pub fn timeout(mut self, timeout: ::core::time::Duration) -> Self {
                 self.0.set_timeout(timeout);
+                self
+            }
+
+            /// Bounds this call as a whole, retries and waits included.
+            #[inline]
+            pub fn deadline(mut self, deadline: ::core::time::Duration) -> Self {
+                self.0.set_deadline(deadline);
                 self
             }
 
@@ -333,10 +345,24 @@ macro_rules! __call_impls {
             #[inline]
             pub fn header(
                 mut self,
-                name: impl ::core::convert::Into<::std::string::String>,
-                value: impl ::core::convert::Into<::std::string::String>,
+                name: impl ::core::convert::AsRef<str>,
+                value: impl ::core::convert::AsRef<str>,
             ) -> Self {
-                self.0.add_header(name.into(), value.into());
+                self.0.add_header(name.as_ref(), value.as_ref());
+                self
+            }
+
+            /// Runs `interceptor` on every attempt of this call, after the client's.
+            #[inline]
+            pub fn interceptor(mut self, interceptor: impl $crate::Interceptor) -> Self {
+                self.0.add_interceptor(interceptor);
+                self
+            }
+
+            /// Applies a whole set of per-call options.
+            #[inline]
+            pub fn options(mut self, options: $crate::CallOptions) -> Self {
+                self.0.merge_options(options);
                 self
             }
         }

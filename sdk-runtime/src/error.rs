@@ -23,7 +23,7 @@ use std::time::Duration;
 use http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::decode::ErrorBody;
+use crate::codec::decode::ErrorBody;
 use crate::types::Bytes;
 
 /// A boxed error, the `source` of transport and credential failures.
@@ -40,7 +40,7 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 /// # fn handle(result: sdk_runtime::Result<()>) {
 /// match result {
 ///     Ok(()) => {}
-///     Err(e) if e.status() == Some(sdk_runtime::__private::StatusCode::NOT_FOUND) => {
+///     Err(e) if e.status() == Some(sdk_runtime::StatusCode::NOT_FOUND) => {
 ///         eprintln!("not found ({:?})", e.request_id());
 ///     }
 ///     Err(e) if e.is_timeout() => eprintln!("timed out after {} attempts", e.attempts()),
@@ -97,6 +97,14 @@ impl Error {
     /// (for example a `503` or a connection reset), even if retries ran out.
     pub fn is_retryable(&self) -> bool {
         self.inner.retryable
+    }
+
+    /// Whether retries stopped because the client's retry budget was spent:
+    /// many calls failed recently, so this one was not retried (or not
+    /// retried further) and failed with its last error. See
+    /// [`ClientBuilder::retry_budget`](crate::ClientBuilder::retry_budget).
+    pub fn is_retry_budget_exhausted(&self) -> bool {
+        self.inner.retry_budget_exhausted
     }
 
     /// The HTTP status, when the server answered.
@@ -253,6 +261,7 @@ struct Inner {
     response: Option<Response>,
     attempts: u32,
     retryable: bool,
+    retry_budget_exhausted: bool,
 }
 
 /// What the server said, for errors that came from a response.
@@ -275,6 +284,7 @@ impl Error {
                 response: None,
                 attempts: 0,
                 retryable: false,
+                retry_budget_exhausted: false,
             }),
         }
     }
@@ -294,6 +304,15 @@ impl Error {
         self
     }
 
+    pub(crate) fn with_retry_budget_exhausted(mut self, exhausted: bool) -> Self {
+        self.inner.retry_budget_exhausted = exhausted;
+        self
+    }
+
+    pub(crate) fn has_url(&self) -> bool {
+        self.inner.url.is_some()
+    }
+
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
         self.inner.attempts = attempts;
         self
@@ -311,6 +330,17 @@ impl Error {
         request_id: Option<String>,
         retry_after: Option<Duration>,
     ) -> Self {
+        self.set_response(status, request_id, retry_after);
+        self
+    }
+
+    /// [`with_response`](Self::with_response) in place.
+    pub(crate) fn set_response(
+        &mut self,
+        status: StatusCode,
+        request_id: Option<String>,
+        retry_after: Option<Duration>,
+    ) {
         self.inner.response = Some(Response {
             status,
             request_id,
@@ -318,7 +348,6 @@ impl Error {
             raw: None,
             typed: None,
         });
-        self
     }
 
     /// Attaches the raw and typed bodies; call after [`with_response`](Self::with_response).

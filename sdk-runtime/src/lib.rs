@@ -12,14 +12,20 @@
 //!   [`Client::set_credentials`].
 //! * **Retries** ([`retry`], [`backoff`]): `429`, `5xx`, connection failures
 //!   and timeouts are retried with exponential backoff and jitter, honouring
-//!   `Retry-After`.
+//!   `Retry-After`, within a client-wide [retry budget](retry::RetryBudget).
+//! * **Rate limits**: every call of a client waits while the server says its
+//!   window is spent (`Retry-After`, `RateLimit`, `X-RateLimit-*`), and
+//!   [`ClientBuilder::rate_limit`] paces the client itself.
+//! * **Interceptors** ([`Interceptor`]): hooks of your own on every attempt,
+//!   to sign requests or count them.
 //! * **Idempotency** ([`idempotency`]): unsafe requests carry an
 //!   `Idempotency-Key`, the same on every retry.
 //! * **Request IDs**: read from every response and attached to
 //!   [`Response`] and [`Error`].
-//! * **Tracing** ([`trace`]): events on target `sdk_runtime`, with secrets
-//!   redacted; debug mode adds headers and bodies.
-//! * **Limits**: a timeout per attempt and a cap on response size.
+//! * **Tracing**: events on target `sdk_runtime`, with secrets redacted
+//!   ([`redact`]); debug mode adds headers and bodies.
+//! * **Limits**: a timeout per attempt, an optional deadline per call, and a
+//!   cap on response size.
 //!
 //! # Example
 //!
@@ -44,7 +50,9 @@
 //! | base URL | `{PREFIX}_BASE_URL` with `from_env`, else the document's first server |
 //! | user agent | `sdk-runtime/<version> (<api title>/<api version>)` |
 //! | retries | 2, see [`retry`] |
-//! | timeout | 60 s per attempt; 10 s to connect |
+//! | timeout | 60 s per attempt; 10 s to connect; no call deadline |
+//! | retry budget | 500 tokens per client (see [`retry::RetryBudget`]) |
+//! | rate limits | server headers followed; no client-side pace |
 //! | response body cap | 16 MiB |
 //! | request ID header | `x-request-id` |
 //! | idempotency header | the document's, else `Idempotency-Key` |
@@ -61,45 +69,59 @@
 
 pub use sdk_macros::generate_client;
 
-mod attempt_log;
-mod auth;
-pub mod backoff;
-pub mod batch;
-mod binary;
-pub mod cache;
-mod call;
-mod client;
-mod config;
-mod decode;
-mod encode;
+// Layers, bottom to top; a module imports only from its own layer or below
+// (`tests/tests/architecture.rs` checks it):
+//
+// 1. ground: `contract`, `error`, `types`, `redact`, `codec/`
+// 2. the pipeline core: `pipeline/` (the loop, its `Stage` trait, requests, responses)
+// 3. policies, each a stage: `policy/`
+// 4. the client: `client/` (builder, configuration, which lays out the stages)
+// 5. features on top: `call`, `pagination/`, `batch/`, `webhooks/`
+// 6. `__private`: re-exports for generated code, imported by nothing here.
+mod codec;
+pub mod contract;
 mod error;
-mod execute;
-pub mod idempotency;
-mod node;
-pub mod pagination;
-mod request;
-pub mod request_id;
-mod response;
-pub mod retry;
-mod serde_impls;
-pub mod trace;
+pub mod redact;
 pub mod types;
+
+mod pipeline;
+
+mod policy;
+
+mod client;
+
+pub mod batch;
+mod call;
+pub mod pagination;
 pub mod webhooks;
 
 #[doc(hidden)]
 pub mod __private;
 
-pub use auth::{Credentials, CredentialsProvider};
-pub use cache::ResponseCache;
-pub use call::{RequestBuilder, ResponseFuture};
-pub use client::{Client, FromClient};
-pub use config::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEBUG_BODY_LIMIT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT,
+pub use call::RequestBuilder;
+pub use client::builder::ClientBuilder;
+pub use client::config::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEBUG_BODY_LIMIT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
+pub use client::{Client, FromClient};
+pub use contract::ApiDescription;
 pub use error::{BoxError, Error, Result};
-pub use request::CallOptions;
-pub use response::{Response, ResponseHead};
+pub use pipeline::future::ResponseFuture;
+pub use pipeline::interceptor::{
+    self, FailedAttempt, IncomingResponse, Interceptor, OutgoingRequest,
+};
+pub use pipeline::options::CallOptions;
+pub use pipeline::response::{Response, ResponseHead};
+pub use policy::auth::{Credentials, CredentialsProvider};
+pub use policy::cache::{self, ResponseCache};
+pub use policy::retry::backoff;
+pub use policy::{idempotency, request_id, retry};
+
+/// Types of the `http` crate that appear in this crate's API, so callers
+/// need no direct dependency on it.
+pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+/// The URL type of requests, from the `url` crate (through `reqwest`).
+pub use reqwest::Url;
 
 /// Compile-time checks that the public types can cross threads.
 fn _assert_impls() {
@@ -111,6 +133,7 @@ fn _assert_impls() {
     send_sync::<Response<()>>();
     send_sync::<CallOptions>();
     send_sync::<Credentials>();
-    send_sync::<__private::Request>();
+    send_sync::<pipeline::request::Request>();
+    send_sync::<retry::RetryBudget>();
     unpin::<Error>();
 }

@@ -32,4 +32,4 @@ pub use serde_json::Value;
 /// A UUID (`format: uuid`).
 pub use uuid::Uuid;
 
-pub use crate::binary::Binary;
+pub use crate::codec::binary::Binary;

@@ -119,6 +119,7 @@
 //!
 //! When de-duplication is not needed, [`verify_and_decode`] does steps 1 and 2 in one call.
 
+mod client;
 mod error;
 mod replay;
 mod standard;

@@ -14,6 +14,8 @@
 
 use http::{HeaderMap, HeaderName};
 
+use crate::pipeline::stage::{AttemptError, Exchange, Received, Stage};
+
 /// The header read for the request ID unless configured otherwise.
 pub const DEFAULT_HEADER: &str = "x-request-id";
 
@@ -22,6 +24,27 @@ pub const DEFAULT_HEADER: &str = "x-request-id";
 pub(crate) fn read(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
     let value = headers.get(name)?.to_str().ok()?.trim();
     (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// The request-ID stage: early in the list, so every later stage (the cache,
+/// interceptors, tracing) and the final response or error see the ID.
+pub(crate) struct RequestId {
+    pub(crate) header: HeaderName,
+}
+
+impl Stage for RequestId {
+    fn after_response(&self, _call: &mut Exchange<'_>, response: &mut Received) {
+        response.request_id = read(&response.headers, &self.header);
+    }
+
+    fn on_error(&self, _call: &mut Exchange<'_>, error: &mut AttemptError) {
+        // A body that stalled or broke off after the head arrived: the head
+        // still names the request.
+        if let Some(head) = &error.head {
+            let id = read(&head.1, &self.header);
+            error.error.set_response(head.0, id, None);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Rendering parameter and body values as text, the way OpenAPI 3 describes.
 //!
-//! Values arrive as a [`Node`] (see [`crate::node`] for why not
+//! Values arrive as a [`Node`] (see [`crate::codec::node`] for why not
 //! `serde_json::Value`); this module turns them into path segments, query
 //! pairs, header values, form bodies and multipart parts.
 //!
@@ -9,8 +9,8 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-pub(crate) use crate::node::Node;
-use crate::request::{Part, QueryStyle};
+use crate::codec::node::Node;
+use crate::contract::QueryStyle;
 use crate::types::Bytes;
 
 /// Unreserved characters (RFC 3986) stay; everything else is encoded. Used
@@ -278,4 +278,12 @@ mod tests {
                 .is_none()
         );
     }
+}
+
+/// One part of a multipart body.
+#[derive(Clone)]
+pub(crate) struct Part {
+    pub(crate) name: String,
+    pub(crate) data: Bytes,
+    pub(crate) file: bool,
 }

@@ -73,9 +73,10 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use sha2::{Digest, Sha256};
 use tokio::time::Instant;
 
-use crate::client::ClientRef;
-use crate::execute::Received;
+use crate::pipeline::stage::Received;
 use crate::types::Bytes;
+
+pub(crate) mod stage;
 
 /// Default total size of cached bodies (32 MiB).
 pub const DEFAULT_MAX_BYTES: usize = 32 * 1024 * 1024;
@@ -177,8 +178,7 @@ pub(crate) enum Lookup {
     Pending(Pending),
 }
 
-/// What the cache needs to remember while an attempt is on the wire;
-/// nothing (and no allocation) for a client without a cache.
+/// What the cache needs to remember while an attempt is on the wire.
 pub(crate) struct Pending(Option<Box<Tracked>>);
 
 struct Tracked {
@@ -196,19 +196,16 @@ struct Tracked {
     request_no_store: bool,
 }
 
-/// Consults the client's cache (if any) before an attempt; may add
-/// conditional headers to `headers`.
+/// Consults `cache` before an attempt; may add conditional headers to
+/// `headers`.
 pub(crate) fn lookup(
-    inner: &ClientRef,
+    cache: &ResponseCache,
     operation: &'static str,
     method: &Method,
     url: &reqwest::Url,
     headers: &mut HeaderMap,
     shown_url: &str,
 ) -> Lookup {
-    let Some(cache) = inner.cache.as_ref() else {
-        return Lookup::Pending(Pending(None));
-    };
     let mut pending = Tracked {
         cache: cache.clone(),
         operation,
@@ -241,12 +238,12 @@ pub(crate) fn lookup(
     if !directives.no_cache && entry.fresh_until.is_some_and(|t| Instant::now() < t) {
         cache.shared.hits.fetch_add(1, Ordering::Relaxed);
         trace(operation, shown_url, "hit", false);
-        let request_id = crate::request_id::read(&entry.headers, &inner.request_id_header);
+        // The request-ID stage reads the ID from the stored headers.
         return Lookup::Hit(Received {
             status: entry.status,
             headers: entry.headers,
             body: entry.body,
-            request_id,
+            request_id: None,
         });
     }
     if let Some(etag) = &entry.etag {

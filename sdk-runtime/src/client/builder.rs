@@ -9,28 +9,31 @@
 //! so `builder.from_env().base_url(x)` and `builder.base_url(x).from_env()`
 //! mean the same.
 
+use std::any::Any;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderName, HeaderValue};
 
-use crate::__private::{ApiDescription, ApiKeyLocation, SchemeKind};
-use crate::auth::{self, Credentials, CredentialsProvider};
-use crate::client::{Client, ClientRef, FromClient};
-use crate::error::{self, Error, Result};
-use crate::retry::RetryPolicy;
-use crate::trace::Redactor;
+use crate::client::config::{self, Config};
+use crate::client::{Client, FromClient};
+use crate::contract::ApiDescription;
+use crate::error::{self, Result};
+use crate::pipeline::interceptor::Interceptor;
+use crate::policy::auth::{Credentials, CredentialsProvider};
+use crate::policy::cache::ResponseCache;
+use crate::policy::retry::RetryPolicy;
+use crate::policy::retry::budget::RetryBudget;
 
-/// Default total time for one attempt (connect, send, read the whole body).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default time to establish a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default cap on a response body (16 MiB).
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
-/// Default number of body bytes shown per request or response in debug mode.
-pub const DEFAULT_DEBUG_BODY_LIMIT: usize = 4 * 1024;
+impl Client {
+    /// Starts configuring a client for `api`, the description a generated
+    /// client passes for its own document.
+    pub fn builder(api: &'static ApiDescription) -> ClientBuilder<Client> {
+        ClientBuilder::new(api)
+    }
+}
 
 /// Configures and builds a client; `C` is [`Client`] or a generated client.
 ///
@@ -39,7 +42,7 @@ pub const DEFAULT_DEBUG_BODY_LIMIT: usize = 4 * 1024;
 /// ```no_run
 /// use std::time::Duration;
 /// use sdk_runtime::Client;
-/// # static API: sdk_runtime::__private::ApiDescription = sdk_runtime::__private::ApiDescription {
+/// # static API: sdk_runtime::ApiDescription = sdk_runtime::ApiDescription {
 /// #   title: "Pets", version: "1", env_prefix: "PETS", default_base_url: Some("https://pets.example"),
 /// #   security_schemes: &[], default_security: &[], idempotency_header: None, sensitive_query_params: &[] };
 ///
@@ -155,13 +158,83 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Sets the time allowed for each attempt, from sending the request to
-    /// reading the last byte of the body.
+    /// reading the last byte of the body. Each retry gets the full time
+    /// again; [`deadline`](Self::deadline) bounds the whole call.
     ///
     /// # Default
     ///
-    /// 60 seconds ([`DEFAULT_TIMEOUT`]).
+    /// 60 seconds ([`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.config.timeout = timeout;
+        self
+    }
+
+    /// Bounds every call as a whole: attempts, waits between them and waits
+    /// for the rate limiter included. A call still running when it passes
+    /// ends with a timeout error ([`Error::is_timeout`](crate::Error::is_timeout))
+    /// that quotes the last response, if there was one. A call's own
+    /// `.deadline(..)` overrides it.
+    ///
+    /// # Default
+    ///
+    /// None: a call ends when its retries do.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.config.deadline = Some(deadline);
+        self
+    }
+
+    /// Replaces the retry budget, the client-wide allowance of retries that
+    /// stops retrying when many calls fail (see [`RetryBudget`]). Clients
+    /// given clones of one budget share it.
+    ///
+    /// # Default
+    ///
+    /// [`RetryBudget::new`]: 500 tokens, 5 per retry after a status, 10 after
+    /// a timeout or connection failure, 1 back per first-time success.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.config.retry_budget = Some(budget);
+        self
+    }
+
+    /// Turns the retry budget off: every call retries up to
+    /// [`max_retries`](Self::max_retries), however many others are failing.
+    pub fn no_retry_budget(mut self) -> Self {
+        self.config.retry_budget = None;
+        self
+    }
+
+    /// Paces the client itself: at most `requests` attempts per `period`,
+    /// across all calls and clones, in bursts of at most `requests`. Calls
+    /// over the rate wait (within their deadline) instead of failing.
+    ///
+    /// # Default
+    ///
+    /// None: the client waits only when the server says so (see
+    /// [`follow_rate_limits`](Self::follow_rate_limits)).
+    pub fn rate_limit(mut self, requests: u32, period: Duration) -> Self {
+        if requests == 0 || period.is_zero() {
+            self.fail("`rate_limit` needs at least one request per non-zero period".to_owned());
+        }
+        self.config.rate_limit = Some((requests, period));
+        self
+    }
+
+    /// Whether every call of the client waits when the server says its rate
+    /// limit is spent: `Retry-After` on a `429`, `RateLimit` /
+    /// `RateLimit-Policy`, `X-RateLimit-Remaining` / `X-RateLimit-Reset`.
+    ///
+    /// # Default
+    ///
+    /// On.
+    pub fn follow_rate_limits(mut self, enabled: bool) -> Self {
+        self.config.follow_rate_limits = enabled;
+        self
+    }
+
+    /// Runs `interceptor` on every attempt of every call, in the order added,
+    /// before any a call adds itself (see [`Interceptor`]).
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.config.interceptors.push(Arc::new(interceptor));
         self
     }
 
@@ -170,7 +243,7 @@ impl<C> ClientBuilder<C> {
     ///
     /// # Default
     ///
-    /// 10 seconds ([`DEFAULT_CONNECT_TIMEOUT`]).
+    /// 10 seconds ([`DEFAULT_CONNECT_TIMEOUT`](crate::DEFAULT_CONNECT_TIMEOUT)).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.config.connect_timeout = timeout;
         self
@@ -242,7 +315,7 @@ impl<C> ClientBuilder<C> {
     ///
     /// # Default
     ///
-    /// 4 KiB ([`DEFAULT_DEBUG_BODY_LIMIT`]).
+    /// 4 KiB ([`DEFAULT_DEBUG_BODY_LIMIT`](crate::DEFAULT_DEBUG_BODY_LIMIT)).
     pub fn debug_body_limit(mut self, bytes: usize) -> Self {
         self.config.debug_body_limit = bytes;
         self
@@ -266,7 +339,7 @@ impl<C> ClientBuilder<C> {
     ///
     /// # Default
     ///
-    /// 16 MiB ([`DEFAULT_MAX_RESPONSE_BYTES`]).
+    /// 16 MiB ([`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES)).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.config.max_response_bytes = bytes;
         self
@@ -292,29 +365,6 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Sets the secret that [`Client::webhook_verifier`] (and a generated client's
-    /// `webhooks()`) verifies incoming webhooks with, per Standard Webhooks (`whsec_` + base64).
-    /// An invalid secret fails `build` without echoing it.
-    ///
-    /// # Default
-    ///
-    /// None: the verifier reads `{PREFIX}_WEBHOOK_SECRET` when it is needed.
-    pub fn webhook_secret(mut self, secret: impl AsRef<str>) -> Self {
-        match crate::webhooks::StandardWebhooks::new(secret.as_ref()) {
-            Ok(verifier) => self.config.webhook_verifier = Some(Arc::new(verifier)),
-            Err(e) => self.fail(format!("invalid webhook secret: {e}")),
-        }
-        self
-    }
-
-    /// Verifies incoming webhooks with `verifier` (another scheme such as
-    /// [`StripeWebhooks`](crate::webhooks::StripeWebhooks), several secrets, a tolerance),
-    /// replacing [`webhook_secret`](Self::webhook_secret).
-    pub fn webhook_verifier(mut self, verifier: impl crate::webhooks::Verifier + 'static) -> Self {
-        self.config.webhook_verifier = Some(Arc::new(verifier));
-        self
-    }
-
     /// Caches `GET` responses in `cache` and revalidates them with
     /// `ETag`/`Last-Modified` (see [`crate::cache`]). Clones of `cache` share
     /// its entries and counters.
@@ -322,7 +372,7 @@ impl<C> ClientBuilder<C> {
     /// # Default
     ///
     /// No cache.
-    pub fn cache(mut self, cache: crate::ResponseCache) -> Self {
+    pub fn cache(mut self, cache: ResponseCache) -> Self {
         self.config.cache = Some(cache);
         self
     }
@@ -332,11 +382,7 @@ impl<C> ClientBuilder<C> {
     where
         C: FromClient,
     {
-        build_ref(self.api, self.config).map(|inner| {
-            C::from_client(Client {
-                inner: Arc::new(inner),
-            })
-        })
+        config::build(self.api, self.config).map(C::from_client)
     }
 }
 
@@ -362,61 +408,6 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 }
 
 // ===== internal =====
-
-struct Config {
-    base_url: Option<String>,
-    env_base_url: Option<String>,
-    credentials: Credentials,
-    env_key: Option<String>,
-    /// Set when `from_env` found no key: the message `build` may report.
-    env_key_missing: Option<String>,
-    provider: Option<Arc<dyn CredentialsProvider>>,
-    retry: RetryPolicy,
-    timeout: Duration,
-    connect_timeout: Duration,
-    request_id_header: Option<HeaderName>,
-    idempotency_header: Option<HeaderName>,
-    user_agent: Option<String>,
-    default_headers: HeaderMap,
-    debug: Option<bool>,
-    env_debug: Option<bool>,
-    debug_body_limit: usize,
-    redactor: Redactor,
-    max_response_bytes: usize,
-    http_client: Option<reqwest::Client>,
-    cache: Option<crate::ResponseCache>,
-    webhook_verifier: Option<Arc<dyn crate::webhooks::Verifier>>,
-    error: Option<Error>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            base_url: None,
-            env_base_url: None,
-            credentials: Credentials::default(),
-            env_key: None,
-            env_key_missing: None,
-            provider: None,
-            retry: RetryPolicy::default(),
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            request_id_header: None,
-            idempotency_header: None,
-            user_agent: None,
-            default_headers: HeaderMap::new(),
-            debug: None,
-            env_debug: None,
-            debug_body_limit: DEFAULT_DEBUG_BODY_LIMIT,
-            redactor: Redactor::new(),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            http_client: None,
-            cache: None,
-            webhook_verifier: None,
-            error: None,
-        }
-    }
-}
 
 impl<C> ClientBuilder<C> {
     /// [`from_env`](Self::from_env) with an injectable lookup, for tests.
@@ -456,7 +447,17 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    fn fail(&mut self, message: String) {
+    /// Stores a value for a feature built on the client (replacing one of
+    /// the same type), read back with `Client::extension`.
+    pub(crate) fn set_extension<T: Any + Send + Sync>(mut self, value: T) -> Self {
+        let extensions = &mut self.config.extensions;
+        extensions.retain(|v| !v.is::<T>());
+        extensions.push(Box::new(value));
+        self
+    }
+
+    /// Remembers the first configuration error, which `build` reports.
+    pub(crate) fn fail(&mut self, message: String) {
         if self.config.error.is_none() {
             self.config.error = Some(error::config(message));
         }
@@ -469,139 +470,6 @@ impl<C> ClientBuilder<C> {
         }
         parsed
     }
-}
-
-/// Resolves every default and validates the configuration.
-fn build_ref(api: &'static ApiDescription, mut c: Config) -> Result<ClientRef> {
-    if let Some(e) = c.error.take() {
-        return Err(e);
-    }
-    let base_url = base_url(api, &c)?;
-    let credentials = match (c.provider.take(), c.env_key.take()) {
-        (Some(provider), _) => auth::Store::provider(api, provider),
-        (None, env_key) => {
-            let creds = match env_key {
-                Some(key) => Credentials::api_key(key).and(c.credentials),
-                None => c.credentials,
-            };
-            if let (true, Some(missing)) = (
-                creds.is_empty() && !api.security_schemes.is_empty(),
-                c.env_key_missing,
-            ) {
-                return Err(error::config(missing));
-            }
-            auth::Store::fixed(api, creds)
-        }
-    };
-    let user_agent = c.user_agent.unwrap_or_else(|| {
-        format!(
-            "sdk-runtime/{} ({}/{})",
-            env!("CARGO_PKG_VERSION"),
-            api.title,
-            api.version
-        )
-    });
-    let user_agent = HeaderValue::try_from(visible_ascii(&user_agent))
-        .map_err(|_| error::config("the user agent is not a valid header value"))?;
-    let http = match c.http_client {
-        Some(http) => http,
-        None => reqwest::Client::builder()
-            .connect_timeout(c.connect_timeout)
-            .redirect(crate::client::same_origin_redirects())
-            // One retry budget: ours. reqwest's own layer would resend HTTP/2 refusals
-            // (which ours retries as connection failures, with backoff and the same
-            // idempotency key) behind `max_retries`, and it copies every request's headers
-            // up front in case it does.
-            .retry(reqwest::retry::never().max_retries_per_request(0))
-            .build()
-            .map_err(|e| error::config("could not create the HTTP client").with_source(e))?,
-    };
-    let idempotency_header = match (c.idempotency_header, api.idempotency_header) {
-        (Some(name), _) => name,
-        (None, Some(name)) => HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-            error::config(format!(
-                "invalid idempotency header `{name}` in the API description"
-            ))
-        })?,
-        (None, None) => HeaderName::from_static("idempotency-key"),
-    };
-    Ok(ClientRef {
-        webhook_verifier: c.webhook_verifier,
-        http,
-        api,
-        base_url: base_url.as_str().trim_end_matches('/').to_owned(),
-        base: base_url,
-        credentials,
-        retry: c.retry,
-        timeout: c.timeout,
-        user_agent,
-        default_headers: c.default_headers,
-        request_id_header: c
-            .request_id_header
-            .unwrap_or_else(|| HeaderName::from_static(crate::request_id::DEFAULT_HEADER)),
-        idempotency_header,
-        debug: c.debug.or(c.env_debug).unwrap_or(false),
-        debug_body_limit: c.debug_body_limit,
-        redactor: redactor(api, c.redactor),
-        max_response_bytes: c.max_response_bytes,
-        cache: c.cache,
-    })
-}
-
-/// The validated base URL, parsed once here so calls only append paths.
-fn base_url(api: &ApiDescription, c: &Config) -> Result<reqwest::Url> {
-    let Some(raw) = c
-        .base_url
-        .as_deref()
-        .or(c.env_base_url.as_deref())
-        .or(api.default_base_url)
-    else {
-        return Err(error::config(
-            "no base URL: the API description has no absolute server URL; call `ClientBuilder::base_url`",
-        ));
-    };
-    let url =
-        reqwest::Url::parse(raw).map_err(|e| error::config(format!("invalid base URL: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-        return Err(error::config("the base URL must be an http or https URL"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(error::config(
-            "the base URL must not have a query or fragment",
-        ));
-    }
-    Ok(url)
-}
-
-/// The configured redactor plus the API's own secrets: apiKey headers and
-/// query parameters.
-fn redactor(api: &ApiDescription, mut redactor: Redactor) -> Redactor {
-    for name in api.sensitive_query_params {
-        redactor = redactor.query_param(name);
-    }
-    for scheme in api.security_schemes {
-        if let SchemeKind::ApiKey { location, name } = scheme.kind {
-            redactor = match location {
-                ApiKeyLocation::Header => redactor.header(name),
-                ApiKeyLocation::Query => redactor.query_param(name),
-                ApiKeyLocation::Cookie => redactor,
-            };
-        }
-    }
-    redactor
-}
-
-/// Replaces characters a header cannot carry (a non-ASCII API title) with `?`.
-fn visible_ascii(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c == ' ' || c.is_ascii_graphic() {
-                c
-            } else {
-                '?'
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

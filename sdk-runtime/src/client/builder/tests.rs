@@ -1,7 +1,7 @@
 //! Unit tests of the builder: environment precedence and first-error reporting.
 
 use super::*;
-use crate::__private::SecurityScheme;
+use crate::contract::{SchemeKind, SecurityScheme};
 
 static API: ApiDescription = ApiDescription {
     title: "Pets",

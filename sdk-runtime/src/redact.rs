@@ -25,7 +25,7 @@
 //!
 //! ```
 //! use http::{HeaderMap, HeaderValue};
-//! use sdk_runtime::trace::Redactor;
+//! use sdk_runtime::redact::Redactor;
 //!
 //! let redactor = Redactor::new().header("X-Api-Key").query_param("api_key");
 //! let mut headers = HeaderMap::new();
@@ -119,7 +119,7 @@ impl Redactor {
     ///
     /// ```
     /// use http::{HeaderMap, HeaderValue};
-    /// use sdk_runtime::trace::Redactor;
+    /// use sdk_runtime::redact::Redactor;
     ///
     /// let mut headers = HeaderMap::new();
     /// headers.insert("cookie", HeaderValue::from_static("session=abc"));
@@ -154,7 +154,7 @@ impl Redactor {
     /// [`REDACTED`]. Everything else is kept byte for byte.
     ///
     /// ```
-    /// use sdk_runtime::trace::Redactor;
+    /// use sdk_runtime::redact::Redactor;
     ///
     /// let url = reqwest::Url::parse("https://user:hunter2@api.test/a?token=t1&x=1").unwrap();
     /// let shown = Redactor::new().query_param("token").url(&url);
@@ -189,7 +189,7 @@ impl Redactor {
     /// character boundary, followed by `… (N bytes total)` when it was cut.
     ///
     /// ```
-    /// use sdk_runtime::trace::Redactor;
+    /// use sdk_runtime::redact::Redactor;
     ///
     /// let r = Redactor::new();
     /// assert_eq!(r.body(b"{\"ok\":true}", 100), "{\"ok\":true}");

@@ -2,7 +2,7 @@
 //!
 //! Every call goes through one execute loop. After each failed attempt the loop asks
 //! [`RetryPolicy::should_retry`] whether the failure is worth another attempt, and
-//! [`RetryPolicy::delay`] (or the [`Backoff`] iterator) how long
+//! [`RetryPolicy::delay`] (or the [`Backoff`](backoff::Backoff) iterator) how long
 //! to wait first.
 //!
 //! # What is retried
@@ -66,13 +66,16 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 
-use crate::backoff::Backoff;
+pub use crate::codec::headers::{RETRY_AFTER_MS_HEADER, retry_after};
+
+pub mod backoff;
+pub(crate) mod budget;
+
+pub use budget::RetryBudget;
+pub(crate) mod stage;
 
 /// Header a server can send to force (`true`) or forbid (`false`) a retry of its response.
 pub const SHOULD_RETRY_HEADER: &str = "x-should-retry";
-
-/// Non-standard header with the wait in milliseconds; checked before `Retry-After`.
-pub const RETRY_AFTER_MS_HEADER: &str = "retry-after-ms";
 
 /// When and how long to retry a failed attempt.
 ///
@@ -201,7 +204,7 @@ impl RetryPolicy {
     ///
     /// This only classifies the failure; the retry budget ([`max_retries`](Self::max_retries))
     /// is enforced by the caller, most simply by stopping when the
-    /// [`Backoff`] iterator is exhausted.
+    /// [`Backoff`](backoff::Backoff) iterator is exhausted.
     ///
     /// ```
     /// use http::{HeaderMap, HeaderValue, StatusCode};
@@ -263,18 +266,10 @@ impl RetryPolicy {
         self.computed_delay(retry, u)
     }
 
-    /// An iterator of the computed delays (no `Retry-After`) with a freshly seeded RNG.
-    ///
-    /// Use [`Backoff::new`] with a seeded [`fastrand::Rng`] for a reproducible schedule.
-    #[must_use]
-    pub fn backoff(&self) -> Backoff {
-        Backoff::new(self, fastrand::Rng::new())
-    }
-
     // ===== internal =====
 
     /// `min(base * 2^retry, cap) * (1 - jitter * u)`, saturating instead of overflowing.
-    fn computed_delay(&self, retry: u32, u: f64) -> Duration {
+    pub(crate) fn computed_delay(&self, retry: u32, u: f64) -> Duration {
         let exponential = 2u32
             .checked_pow(retry)
             .and_then(|factor| self.base_delay.checked_mul(factor))
@@ -341,43 +336,6 @@ impl std::fmt::Debug for Failure<'_> {
     }
 }
 
-/// The wait a server requested in its response headers, if any.
-///
-/// `retry-after-ms` (milliseconds, may be fractional) is checked first, then `Retry-After`
-/// as delay-seconds or as an HTTP date, measured from `now` (a date in the past means
-/// "now": zero). Negative, non-numeric or unparseable values are ignored (`None`).
-///
-/// ```
-/// use std::time::{Duration, SystemTime};
-/// use http::{HeaderMap, HeaderValue};
-/// use sdk_runtime::retry::retry_after;
-///
-/// let mut headers = HeaderMap::new();
-/// headers.insert("retry-after", HeaderValue::from_static("120"));
-/// assert_eq!(retry_after(&headers, SystemTime::now()), Some(Duration::from_secs(120)));
-/// headers.insert("retry-after-ms", HeaderValue::from_static("250"));
-/// assert_eq!(retry_after(&headers, SystemTime::now()), Some(Duration::from_millis(250)));
-/// ```
-pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
-    if let Some(ms) = text(RETRY_AFTER_MS_HEADER).and_then(parse_non_negative)
-        && let Ok(wait) = Duration::try_from_secs_f64(ms / 1000.0)
-    {
-        return Some(wait);
-    }
-    let value = text(http::header::RETRY_AFTER.as_str())?;
-    if let Some(secs) = parse_non_negative(value) {
-        return Duration::try_from_secs_f64(secs).ok();
-    }
-    let date = httpdate::parse_http_date(value).ok()?;
-    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
 // ===== internal =====
 
 /// `x-should-retry: true|false` (case-insensitive); anything else is no opinion.
@@ -394,15 +352,6 @@ fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
 
 fn is_retryable_status(status: StatusCode) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
-}
-
-/// A finite, non-negative decimal number; rejects `inf`, `NaN` and signs that `f64`
-/// parsing would otherwise accept.
-fn parse_non_negative(s: &str) -> Option<f64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return None;
-    }
-    s.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 #[cfg(test)]

@@ -29,7 +29,17 @@ use std::time::Duration;
 
 use http::HeaderMap;
 
-use crate::retry::RetryPolicy;
+use super::RetryPolicy;
+
+impl RetryPolicy {
+    /// An iterator of the computed delays (no `Retry-After`) with a freshly seeded RNG.
+    ///
+    /// Use [`Backoff::new`] with a seeded [`fastrand::Rng`] for a reproducible schedule.
+    #[must_use]
+    pub fn backoff(&self) -> Backoff {
+        Backoff::new(self, fastrand::Rng::new())
+    }
+}
 
 /// The delays before successive retries of one call.
 ///

@@ -44,7 +44,11 @@
 
 use std::fmt;
 
-use http::{HeaderValue, Method};
+use http::header::Entry;
+use http::{HeaderName, HeaderValue, Method};
+
+use crate::error::{self, Result};
+use crate::pipeline::stage::{Exchange, Flow, Outgoing, Stage};
 
 /// The header that carries the key unless configured otherwise.
 pub const DEFAULT_HEADER: &str = "Idempotency-Key";
@@ -188,6 +192,51 @@ pub fn needs_key(method: &Method) -> bool {
         *method,
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
     )
+}
+
+/// The idempotency stage: mints the key once per call and puts it on every attempt.
+pub(crate) struct Idempotency {
+    pub(crate) header: HeaderName,
+}
+
+impl Stage for Idempotency {
+    /// The caller's key wins, then a key already set as a header parameter
+    /// (or a call-option header), then a generated one for unsafe methods.
+    fn before_call(&self, call: &mut Exchange<'_>) -> Result<()> {
+        let key = match call.request.options.idempotency_key.as_deref() {
+            Some(key) => IdempotencyKey::new(key)
+                .map_err(|e| {
+                    error::builder("invalid idempotency key in call options").with_source(e)
+                })?
+                .header_value(),
+            None => match call.request.options.headers.get(&self.header) {
+                Some(value) => value.clone(),
+                None => match call.request.headers.get(&self.header) {
+                    Some(value) => value.clone(),
+                    None if needs_key(&call.request.op.method) => {
+                        IdempotencyKey::generate().header_value()
+                    }
+                    None => return Ok(()),
+                },
+            },
+        };
+        call.idempotency_key = Some(key);
+        Ok(())
+    }
+
+    fn before_attempt(&self, call: &mut Exchange<'_>, outgoing: &mut Outgoing) -> Flow {
+        if let Some(key) = &call.idempotency_key {
+            match outgoing.headers.entry(&self.header) {
+                Entry::Occupied(mut e) => {
+                    e.insert(key.clone());
+                }
+                Entry::Vacant(e) => {
+                    e.insert(key.clone());
+                }
+            }
+        }
+        Flow::Continue
+    }
 }
 
 // ===== internal =====

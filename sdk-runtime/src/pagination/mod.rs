@@ -64,15 +64,16 @@ use std::task::{Context, Poll};
 use futures::stream::{self, Stream, StreamExt};
 use percent_encoding::percent_decode_str;
 
-use crate::__private::Call;
-use crate::decode::{DecodeErr, DecodeOk};
-use crate::encode;
-use crate::error::{self, Error, Kind};
-use crate::execute::execute_raw;
-use crate::request::Request;
-use crate::response::ResponseHead;
-use crate::{Client, Response, Result};
+use crate::call::Call;
+use crate::client::Client;
+use crate::codec::decode::{DecodeErr, DecodeOk};
+use crate::codec::encode;
+use crate::contract::{Paging, PagingStyle};
+use crate::error::{self, Error, Kind, Result};
+use crate::pipeline::request::Request;
+use crate::pipeline::response::{Response, ResponseHead};
 
+pub(crate) mod generated;
 mod probe;
 
 /// A stream of decoded pages, each a [`Response`] with its request ID.
@@ -176,60 +177,8 @@ impl<T> fmt::Debug for Items<T> {
     }
 }
 
-/// How an operation pages, generated as a `static` beside its builder.
-///
-/// JSON paths are lists of property names from the body's root; an empty
-/// path means "not available".
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Paging {
-    /// Which parameter moves, and how.
-    pub style: PagingStyle,
-    /// Path to the array of items (empty: the body is the array).
-    pub items: &'static [&'static str],
-    /// Path to the next cursor or next-page URL.
-    pub next: &'static [&'static str],
-    /// Cursor style: take the cursor from this property of the last item.
-    pub cursor_item_field: Option<&'static str>,
-    /// Path to a boolean that is `false` on the last page.
-    pub has_more: &'static [&'static str],
-    /// Path to the total number of items.
-    pub total: &'static [&'static str],
-    /// The page-size query parameter.
-    pub limit_param: Option<&'static str>,
-    /// The largest page size the document allows.
-    pub max_limit: Option<u64>,
-}
-
-/// The parameter that moves from page to page.
-#[doc(hidden)]
-#[derive(Debug)]
-pub enum PagingStyle {
-    /// A cursor from the previous page; `None` when the next page is only
-    /// ever given as a URL.
-    Cursor {
-        /// The query parameter carrying the cursor.
-        param: Option<&'static str>,
-    },
-    /// An item offset.
-    Offset {
-        /// The query parameter carrying the offset.
-        param: &'static str,
-    },
-    /// A page number.
-    Page {
-        /// The query parameter carrying the page number.
-        param: &'static str,
-        /// The number of the first page.
-        first: u64,
-    },
-    /// The `Link` response header's `rel="next"` URL.
-    LinkHeader,
-}
-
 /// Streams the pages of `call`, described by `paging`.
-#[doc(hidden)]
-pub fn pages<P: Send + 'static>(call: Call<'_, P>, paging: &'static Paging) -> Pages<P> {
+pub(crate) fn start<P: Send + 'static>(call: Call<'_, P>, paging: &'static Paging) -> Pages<P> {
     let (client, mut request, ok, err) = call.into_parts();
     if let Some(error) = request.error.take() {
         return Pages::failed(error);
@@ -281,8 +230,7 @@ pub fn pages<P: Send + 'static>(call: Call<'_, P>, paging: &'static Paging) -> P
 }
 
 /// Streams the items of `pages`, taking each page's items with `extract`.
-#[doc(hidden)]
-pub fn items<P: Send + 'static, T: Send + 'static>(
+pub(crate) fn flatten<P: Send + 'static, T: Send + 'static>(
     pages: Pages<P>,
     extract: fn(P) -> Vec<T>,
 ) -> Items<T> {
@@ -365,7 +313,7 @@ impl<P> State<P> {
             }
             Position::Fail(e) => return (Err(e), false),
         }
-        let raw = match execute_raw(&self.client, request).await {
+        let raw = match self.client.pipeline().execute_raw(request).await {
             Ok(raw) => raw,
             Err(e) => return (Err(e), false),
         };

@@ -22,113 +22,16 @@
 //! be replayed on retry.
 
 use std::fmt;
-use std::time::Duration;
 
-use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 
-use crate::__private::Operation;
-use crate::encode::{self, COMPONENT, COOKIE, NOTHING, Node};
+use crate::codec::encode::{self, COMPONENT, COOKIE, NOTHING, Part};
+use crate::codec::node::Node;
+use crate::contract::{Operation, QueryStyle};
 use crate::error::{self, Error};
+use crate::pipeline::options::CallOptions;
 use crate::types::Bytes;
-
-/// Per-call overrides of the client's configuration.
-///
-/// Every generated method accepts these through its builder (`.options(…)`).
-///
-/// # Example
-///
-/// ```
-/// use std::time::Duration;
-/// use sdk_runtime::CallOptions;
-///
-/// let options = CallOptions::new()
-///     .idempotency_key("order-1234")
-///     .max_retries(5)
-///     .timeout(Duration::from_secs(5))
-///     .header("x-tenant", "acme");
-/// ```
-#[derive(Clone, Default)]
-pub struct CallOptions {
-    pub(crate) idempotency_key: Option<String>,
-    pub(crate) max_retries: Option<u32>,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) headers: Vec<(String, String)>,
-}
-
-impl CallOptions {
-    /// Options that override nothing.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Uses this idempotency key instead of a generated one. An invalid key is
-    /// reported as a builder error when the call runs.
-    #[must_use]
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
-        self
-    }
-
-    /// Overrides the client's maximum number of retries for this call.
-    #[must_use]
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.max_retries = Some(max_retries);
-        self
-    }
-
-    /// Overrides the client's per-attempt timeout for this call.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Adds a header to this call, replacing a default header of the same
-    /// name. An invalid name or value is reported as a builder error.
-    #[must_use]
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-}
-
-// Header values are left out: callers may pass tokens through `header`.
-impl fmt::Debug for CallOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut d = f.debug_struct("CallOptions");
-        if let Some(key) = &self.idempotency_key {
-            d.field("idempotency_key", key);
-        }
-        if let Some(n) = self.max_retries {
-            d.field("max_retries", &n);
-        }
-        if let Some(t) = self.timeout {
-            d.field("timeout", &t);
-        }
-        if !self.headers.is_empty() {
-            let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
-            d.field("headers", &names);
-        }
-        d.finish()
-    }
-}
-
-/// How a query parameter is serialized (OpenAPI `style` + `explode`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum QueryStyle {
-    /// `style: form, explode: true` (the default): `id=1&id=2`; objects as `k=v&k2=v2`.
-    Form,
-    /// `style: form, explode: false`: `id=1,2`; objects as `obj=k,v,k2,v2`.
-    FormNoExplode,
-    /// `style: spaceDelimited`: `id=1%202`.
-    SpaceDelimited,
-    /// `style: pipeDelimited`: `id=1|2`.
-    PipeDelimited,
-    /// `style: deepObject`: `obj[k]=v`, nested as `obj[k][k2]=v`, arrays as `obj[k][0]=v`.
-    DeepObject,
-}
 
 /// One call, as generated code describes it.
 pub struct Request {
@@ -351,12 +254,33 @@ impl Body {
     pub(crate) fn is_replayable(&self) -> bool {
         !matches!(self, Body::Stream(..))
     }
+
+    /// The bytes as sent: empty for no body, `None` for a multipart or
+    /// streamed body, whose bytes are produced while it is sent.
+    pub(crate) fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Body::Empty => Some(&[]),
+            Body::Buffered(bytes, _) => Some(bytes),
+            Body::Multipart(_) | Body::Stream(..) => None,
+        }
+    }
+
+    /// The content type the body is sent with; a multipart body's (with
+    /// its boundary) is written when it is attached.
+    pub(crate) fn content_type(&self) -> Option<&HeaderValue> {
+        match self {
+            Body::Buffered(_, content_type) | Body::Stream(_, content_type) => Some(content_type),
+            Body::Empty | Body::Multipart(_) => None,
+        }
+    }
 }
 
 impl Body {
     /// Puts this body on one attempt's `request`: the bytes are shared, not
     /// copied, and only a stream is taken (a second attempt then fails).
-    /// The content type is appended to the request's headers.
+    /// The content type is already among the request's headers (the
+    /// pipeline puts it there before the stages run), except a multipart
+    /// body's, whose boundary is chosen here.
     pub(crate) fn attach(
         &mut self,
         mut request: reqwest::Request,
@@ -364,9 +288,7 @@ impl Body {
     ) -> Result<reqwest::Request, Error> {
         match self {
             Body::Empty => {}
-            Body::Buffered(bytes, content_type) => {
-                let headers = request.headers_mut();
-                headers.append(CONTENT_TYPE, content_type.clone());
+            Body::Buffered(bytes, _) => {
                 *request.body_mut() = Some(bytes.clone().into());
             }
             Body::Multipart(parts) => {
@@ -380,12 +302,10 @@ impl Body {
                             .with_source(e.without_url())
                     })?;
             }
-            Body::Stream(stream, content_type) => {
+            Body::Stream(stream, _) => {
                 let Some(stream) = stream.take() else {
                     return Err(error::builder("a streaming body can be sent only once"));
                 };
-                let headers = request.headers_mut();
-                headers.append(CONTENT_TYPE, content_type.clone());
                 *request.body_mut() = Some(stream);
             }
         }
@@ -419,14 +339,6 @@ impl fmt::Debug for Body {
             Body::Stream(_, ct) => write!(f, "Stream({ct:?})"),
         }
     }
-}
-
-/// One part of a multipart body.
-#[derive(Clone)]
-pub(crate) struct Part {
-    pub(crate) name: String,
-    pub(crate) data: Bytes,
-    pub(crate) file: bool,
 }
 
 impl Request {

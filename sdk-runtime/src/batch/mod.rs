@@ -59,8 +59,12 @@ use std::time::Duration;
 use futures::StreamExt as _;
 
 use crate::call::Call;
-use crate::idempotency::IdempotencyKey;
-use crate::{Error, Response, Result};
+use crate::contract::BatchOperation;
+use crate::error::{Error, Result};
+use crate::pipeline::response::Response;
+use crate::policy::idempotency::IdempotencyKey;
+
+pub(crate) mod generated;
 
 /// Chunks in flight at once unless [`BatchOptions::concurrency`] says otherwise.
 ///
@@ -339,22 +343,11 @@ impl<T, R> fmt::Debug for BatchResult<T, R> {
     }
 }
 
-/// A batch endpoint, generated as a `static` beside its chunking helper.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct BatchOperation {
-    /// `operationId` of the batch operation, for traces.
-    pub operation: &'static str,
-    /// `maxItems` of the body's array: the most items one request may carry.
-    pub max_items: usize,
-}
-
 /// Sends `items` in chunks through the call `start` builds for each chunk.
 ///
 /// Generated helpers pass a closure that wraps a chunk into the operation's body and starts
 /// the operation's call, and `entries`, which finds the per-item list in a response.
-#[doc(hidden)]
-pub async fn run<'a, I, T, R>(
+pub(crate) async fn run<'a, I, T, R>(
     op: &'static BatchOperation,
     items: impl IntoIterator<Item = I>,
     options: BatchOptions,
@@ -383,13 +376,10 @@ where
         let range = first..first + chunk.len();
         let key = format!("{base}-{index}");
         let mut call = start(chunk);
-        call.set_idempotency_key(key.clone());
-        if let Some(n) = options.max_retries {
-            call.set_max_retries(n);
-        }
-        if let Some(t) = options.timeout {
-            call.set_timeout(t);
-        }
+        let call_options = call.options();
+        call_options.idempotency_key = Some(key.clone());
+        call_options.max_retries = options.max_retries.or(call_options.max_retries);
+        call_options.timeout = options.timeout.or(call_options.timeout);
         async move {
             ChunkResult {
                 index,

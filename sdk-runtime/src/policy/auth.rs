@@ -2,7 +2,8 @@
 //!
 //! A client holds [`Credentials`]: an API key, a bearer token, basic-auth
 //! credentials, or several of them. Before every attempt `execute` takes a
-//! snapshot of them (or asks the [`CredentialsProvider`]) and applies them to
+//! snapshot of them (or asks the [`CredentialsProvider`]) in the
+//! authentication stage and applies them to
 //! the operation's security requirement:
 //!
 //! 1. The alternatives are the operation's `security`, or the API's top-level
@@ -42,9 +43,10 @@ use base64::Engine as _;
 use http::HeaderMap;
 use http::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue};
 
-use crate::__private::{ApiDescription, ApiKeyLocation, Operation, SchemeKind};
-use crate::encode;
+use crate::codec::encode;
+use crate::contract::{ApiDescription, ApiKeyLocation, Operation, SchemeKind};
 use crate::error::{self, BoxError, Error};
+use crate::pipeline::stage::{Exchange, Flow, Outgoing, Stage};
 
 /// The secrets a client authenticates with.
 ///
@@ -206,6 +208,27 @@ where
 }
 
 // ===== internal =====
+
+/// The authentication stage: a snapshot of the credentials on every attempt,
+/// so a rotation applies to the next attempt and never to half of one.
+pub(crate) struct Auth {
+    pub(crate) api: &'static ApiDescription,
+    pub(crate) store: Arc<Store>,
+}
+
+impl Stage for Auth {
+    fn before_attempt(&self, call: &mut Exchange<'_>, outgoing: &mut Outgoing) -> Flow {
+        let request = &call.request;
+        let applied = self.store.current().and_then(|credentials| {
+            let (url, headers) = (&mut outgoing.url, &mut outgoing.headers);
+            credentials.apply_to(self.api, request.op, url, headers, &request.cookies)
+        });
+        match applied {
+            Ok(()) => Flow::Continue,
+            Err(e) => Flow::Fail(e),
+        }
+    }
+}
 
 /// Where a client's credentials come from; swapped by `set_credentials`.
 #[derive(Clone)]

@@ -8,8 +8,13 @@
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
+use std::time::SystemTime;
 
 use http::{HeaderMap, StatusCode};
+
+use crate::codec::decode::{DecodeErr, DecodeOk, ErrorBody, ResponseParts};
+use crate::error::{Error, Kind};
+use crate::types::Bytes;
 
 /// A successful response: the decoded body plus the response metadata.
 ///
@@ -133,5 +138,63 @@ impl fmt::Debug for ResponseHead {
             .field("status", &self.status)
             .field("request_id", &self.request_id)
             .finish_non_exhaustive()
+    }
+}
+
+/// A complete response after the last attempt, before decoding.
+pub(crate) struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) request_id: Option<String>,
+    pub(crate) attempts: u32,
+    pub(crate) retryable: bool,
+    pub(crate) retry_budget_exhausted: bool,
+    /// The redacted `METHOD url`, for the error this response may become.
+    pub(crate) shown: String,
+}
+
+impl RawResponse {
+    /// Runs `ok` on a 2xx; on anything else, runs `err` for the typed error
+    /// body and returns a status error ([`Error::is_status`]) carrying it,
+    /// the raw body and the request ID. A decoder failure becomes a decode
+    /// error ([`Error::is_decode`]) that keeps the raw body.
+    pub(crate) fn decode<T>(self, ok: DecodeOk<T>, err: DecodeErr) -> Result<Response<T>, Error> {
+        if self.status.is_success() {
+            match ok(&self.parts()) {
+                Ok(value) => Ok(self.into_response(value)),
+                Err(e) => Err(self.into_error(Kind::Decode, None).with_source(e)),
+            }
+        } else {
+            let typed = err(&self.parts());
+            Err(self.into_error(Kind::Status, typed))
+        }
+    }
+
+    pub(crate) fn parts(&self) -> ResponseParts<'_> {
+        ResponseParts {
+            status: self.status,
+            headers: &self.headers,
+            body: &self.body,
+        }
+    }
+
+    fn into_response<T>(self, value: T) -> Response<T> {
+        Response::from_parts(
+            ResponseHead::new(self.status, self.headers, self.request_id),
+            value,
+        )
+    }
+
+    fn into_error(self, kind: Kind, typed: Option<ErrorBody>) -> Error {
+        let retry_after = crate::codec::headers::retry_after(&self.headers, SystemTime::now());
+        let is_status = kind == Kind::Status;
+        Error::new(kind)
+            .with_response(self.status, self.request_id, retry_after)
+            .with_body(self.body, typed)
+            .with_url(self.shown)
+            .with_attempts(self.attempts)
+            .with_retryable(self.retryable && is_status)
+            .with_retry_budget_exhausted(self.retry_budget_exhausted && is_status)
     }
 }

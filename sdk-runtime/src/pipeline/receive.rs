@@ -1,68 +1,64 @@
 //! One attempt's response: awaited and read in full, up to the size cap.
 //!
 //! Split from the execute loop because it is the one part that touches the
-//! wire: the status and request ID are recorded as soon as the head arrives
-//! (so a timeout while the body stalls can still quote them), and the body is
+//! wire: the head is kept as soon as it arrives (so a timeout while the body
+//! stalls can still quote its status and request ID), and the body is
 //! kept as it arrived when it comes in one chunk, the common case.
 
 use std::future::Future;
 use std::time::Duration;
 
-use http::StatusCode;
+use http::{HeaderMap, StatusCode};
 
-use super::{AttemptError, FailureClass, Received};
-use crate::client::ClientRef;
 use crate::error::{self, Error, Kind};
-use crate::retry::Failure;
+use crate::pipeline::stage::{AttemptError, FailureClass, Received};
 use crate::types::Bytes;
 
 /// The largest body buffer allocated before the bytes arrive.
 const PRESIZE_LIMIT: usize = 1024 * 1024;
 
-/// The status and request ID of a response whose head has arrived.
-pub(super) type Head = Option<(StatusCode, Option<String>)>;
+/// The status and headers of a response whose head has arrived and whose body
+/// is still being read; kept outside the receiving future so a timeout that
+/// drops the future can still quote them.
+pub(crate) type Head = Option<(StatusCode, HeaderMap)>;
 
 /// The error of an attempt that did not complete within `timeout`; a body
-/// that stalled after the head arrived keeps the status and request ID of
-/// that head, so the caller can still quote them.
-pub(super) fn timed_out(timeout: Duration, head: &Head) -> AttemptError {
+/// that stalled after the head arrived keeps the status and headers of that
+/// head, so the caller can still quote them.
+pub(crate) fn timed_out(message: String, head: &mut Head) -> AttemptError {
     let error = AttemptError {
-        error: Error::new(Kind::Timeout)
-            .with_message(format!("no complete response within {timeout:?}")),
+        error: Error::new(Kind::Timeout).with_message(message),
         failure: FailureClass::Timeout,
+        head: None,
     };
     with_head(error, head)
 }
 
+/// The message of an attempt cut off by its own timeout.
+pub(crate) fn attempt_timeout_message(timeout: Duration) -> String {
+    format!("no complete response within {timeout:?}")
+}
+
 /// Awaits the response to the request `sending` carries (the request itself
 /// is already inside it, so this future does not keep a copy) and reads the
-/// whole body, stopping at the size cap; records the
-/// head in `head` as soon as it arrives. The caller runs it before one
-/// deadline: a single timer, armed once per attempt, whether the time goes
-/// to connecting, waiting for the head or reading a slow body.
-pub(super) async fn receive(
-    inner: &ClientRef,
+/// whole body, stopping at `cap` bytes; keeps the head in `head` while the
+/// body is read. The caller runs it before one deadline: a single timer,
+/// armed once per attempt, whether the time goes to connecting, waiting for
+/// the head or reading a slow body.
+pub(crate) async fn receive(
+    cap: usize,
     sending: impl Future<Output = reqwest::Result<reqwest::Response>>,
     head: &mut Head,
 ) -> Result<Received, AttemptError> {
-    let transport = |e: reqwest::Error| {
-        let failure = match Failure::from_reqwest(&e) {
-            Failure::Timeout => FailureClass::Timeout,
-            Failure::Connect => FailureClass::Connect,
-            _ => FailureClass::Other,
-        };
-        AttemptError {
-            error: error::transport(e),
-            failure,
-        }
+    let transport = |e: reqwest::Error| AttemptError {
+        failure: FailureClass::of(&e),
+        error: error::transport(e),
+        head: None,
     };
     let mut response = sending.await.map_err(transport)?;
     let status = response.status();
-    let headers = std::mem::take(response.headers_mut());
-    let request_id = crate::request_id::read(&headers, &inner.request_id_header);
-    *head = Some((status, request_id));
-    let cap = inner.max_response_bytes;
-    let too_large = |head: &Head| {
+    *head = Some((status, std::mem::take(response.headers_mut())));
+    let too_large = |head: &mut Head| {
         let error = Error::new(Kind::Body).with_message(format!(
             "the response body exceeds the limit of {cap} bytes"
         ));
@@ -77,27 +73,33 @@ pub(super) async fn receive(
     // server can announce a length it never sends).
     let presize = expected.map_or(0, |len| usize::try_from(len).unwrap_or(usize::MAX));
     let mut body = Gathered::Empty;
-    // reqwest reports every failure while reading the body as a decode error,
-    // but without content decoding it can only mean the connection ended
-    // before the body did: retryable, like a connection dropped earlier.
-    while let Some(chunk) = response.chunk().await.map_err(|e| {
-        let cut_short = AttemptError {
-            error: error::transport(e),
-            failure: FailureClass::Connect,
+    loop {
+        // reqwest reports every failure while reading the body as a decode error,
+        // but without content decoding it can only mean the connection ended
+        // before the body did: retryable, like a connection dropped earlier.
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(e) => {
+                let cut_short = AttemptError {
+                    error: error::transport(e),
+                    failure: FailureClass::Connect,
+                    head: None,
+                };
+                return Err(with_head(cut_short, head));
+            }
         };
-        with_head(cut_short, head)
-    })? {
         if body.len() + chunk.len() > cap {
             return Err(too_large(head));
         }
         body.push(chunk, presize.min(PRESIZE_LIMIT));
     }
-    let request_id = head.take().and_then(|(_, request_id)| request_id);
+    let headers = head.take().map(|(_, headers)| headers).unwrap_or_default();
     Ok(Received {
         status,
         headers,
         body: body.into_bytes(),
-        request_id,
+        request_id: None,
     })
 }
 
@@ -143,13 +145,12 @@ impl Gathered {
     }
 }
 
-/// Adds the status and request ID of the response head, when one arrived.
-fn with_head(e: AttemptError, head: &Head) -> AttemptError {
-    match head {
-        Some((status, request_id)) => AttemptError {
-            error: e.error.with_response(*status, request_id.clone(), None),
-            failure: e.failure,
-        },
-        None => e,
+/// Adds the status of the response head, when one arrived, and keeps the
+/// head for the stages that read its headers.
+fn with_head(mut e: AttemptError, head: &mut Head) -> AttemptError {
+    if let Some((status, headers)) = head.take() {
+        e.error = e.error.with_response(status, None, None);
+        e.head = Some(Box::new((status, headers)));
     }
+    e
 }

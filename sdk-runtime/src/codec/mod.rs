@@ -1,0 +1,19 @@
+//! Turning Rust values into requests and responses into Rust values.
+//!
+//! The ground floor under the pipeline: nothing here knows about clients,
+//! attempts or policies.
+//!
+//! * [`node`]: a value tree serde serializes parameters into;
+//! * [`encode`]: OpenAPI's parameter styles, form and multipart bodies;
+//! * [`decode`]: the response decoders generated methods pass to the pipeline;
+//! * [`serde_impls`]: helpers of the `Serialize`/`Deserialize` impls generated
+//!   for a document's types;
+//! * [`binary`]: `format: binary` and `byte` values;
+//! * [`headers`]: `Retry-After` and friends.
+
+pub(crate) mod binary;
+pub(crate) mod decode;
+pub(crate) mod encode;
+pub(crate) mod headers;
+pub(crate) mod node;
+pub(crate) mod serde_impls;
