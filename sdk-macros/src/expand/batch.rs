@@ -17,8 +17,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::ops::{arg_type, ok_type};
-use super::{Rt, Scope, ident, ty_tokens};
+use super::{Rt, Scope, arg_type, ident, ok_type, ty_tokens};
 use crate::model::{Api, Batch, Entries, Operation, Ty, Wrap};
 
 /// Extra methods on the (sub-)client that holds `op`; empty when it is not a batch endpoint.
@@ -43,7 +42,7 @@ pub fn expand_client_methods(api: &Api, op: &Operation, rt: &Rt) -> TokenStream 
     let (entry, entries) = entries(api, batch, rt);
     let body = wrap(api, batch, rt);
     // The builder's `Call`: its field, or `into_call` when it is the shared `RequestBuilder`.
-    let take = match super::ops::has_own_builder(op) {
+    let take = match op.has_own_builder() {
         true => quote!(.0),
         false => quote!(.into_call()),
     };

@@ -17,7 +17,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ctxt::Ctxt;
-use crate::model::{Api, Ty};
+use crate::model::{Api, Decode, Ty};
 use crate::{input, load, names};
 
 /// Generates the client for the macro input `tokens`.
@@ -134,3 +134,40 @@ pub fn ty_tokens(api: &Api, ty: &Ty, scope: Scope, rt: &Rt) -> TokenStream {
 
 #[cfg(test)]
 mod tests;
+
+/// How a parameter of type `ty` is taken: strings as `&str`, lists as slices, other
+/// schemas by reference, numbers and booleans by value.
+pub(crate) fn arg_type(api: &Api, ty: &Ty, scope: Scope, rt: &Rt) -> TokenStream {
+    match ty {
+        Ty::String => quote!(&str),
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(api, inner, scope, rt);
+            quote!(&[#inner])
+        }
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F32 | Ty::F64 => {
+            ty_tokens(api, ty, scope, rt)
+        }
+        other => {
+            let ty = ty_tokens(api, other, scope, rt);
+            quote!(&#ty)
+        }
+    }
+}
+
+/// The type a successful response decodes to, as the method returns it.
+pub(crate) fn ok_type(api: &Api, decode: &Decode, scope: Scope, rt: &Rt) -> TokenStream {
+    let root = &rt.root;
+    match decode {
+        Decode::Json(ty) => ty_tokens(api, ty, scope, rt),
+        Decode::Text => quote!(::std::string::String),
+        Decode::Bytes => quote!(#root::types::Bytes),
+        Decode::Enum { name, .. } => {
+            let name = ident(name);
+            match scope {
+                Scope::Builders => quote!(super::types::#name),
+                _ => quote!(self::types::#name),
+            }
+        }
+        Decode::Empty | Decode::None => quote!(()),
+    }
+}

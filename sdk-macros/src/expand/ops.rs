@@ -18,10 +18,8 @@ use quote::quote;
 
 use super::client::security_tokens;
 use super::docs::doc_attrs;
-use super::{Rt, Scope, ident, ty_tokens};
-use crate::model::{
-    Api, BodyKind, Decode, Group, Operation, Param, ParamLocation, Ty, binary_fields,
-};
+use super::{Rt, Scope, arg_type, ident, ok_type, ty_tokens};
+use crate::model::{Api, BodyKind, Decode, Group, Operation, Param, ParamLocation, binary_fields};
 
 /// Generates the operation methods and `pub mod builders`.
 pub fn expand_ops(api: &Api, rt: &Rt) -> TokenStream {
@@ -113,7 +111,7 @@ fn expand_method(api: &Api, op: &Operation, rt: &Rt, sub: Option<()>) -> TokenSt
     let doc = method_doc(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let call = quote!(#private::Call::new(#client, &OPERATION, #ok, #err));
-    let wrap = match has_own_builder(op) {
+    let wrap = match op.has_own_builder() {
         true => quote!(builders::#builder),
         false => quote!(#root::RequestBuilder::from_call),
     };
@@ -143,20 +141,11 @@ fn expand_method(api: &Api, op: &Operation, rt: &Rt, sub: Option<()>) -> TokenSt
     }
 }
 
-/// Whether an operation needs a builder type of its own: it has optional parameters, an
-/// optional body or paging methods to offer. The others share the runtime's generic
-/// `RequestBuilder`, through an alias.
-pub(super) fn has_own_builder(op: &Operation) -> bool {
-    !op.optional.is_empty()
-        || op.body.as_ref().is_some_and(|b| !b.required)
-        || op.pagination.is_some()
-}
-
 fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
     let private = &rt.private;
     let builder = ident(&op.builder_name);
     let ok_ty = ok_type(api, &op.ok, Scope::Builders, rt);
-    if !has_own_builder(op) {
+    if !op.has_own_builder() {
         let root = &rt.root;
         let doc = doc_attrs(&format!(
             "Request builder for [`{}`](super) (`{} {}`): `.await` it or call `send()`.",
@@ -240,25 +229,6 @@ fn method_doc(op: &Operation) -> TokenStream {
     doc_attrs(&text)
 }
 
-/// How a parameter of type `ty` is taken: strings as `&str`, lists as slices, other
-/// schemas by reference, numbers and booleans by value.
-pub(super) fn arg_type(api: &Api, ty: &Ty, scope: Scope, rt: &Rt) -> TokenStream {
-    match ty {
-        Ty::String => quote!(&str),
-        Ty::Vec(inner) => {
-            let inner = ty_tokens(api, inner, scope, rt);
-            quote!(&[#inner])
-        }
-        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F32 | Ty::F64 => {
-            ty_tokens(api, ty, scope, rt)
-        }
-        other => {
-            let ty = ty_tokens(api, other, scope, rt);
-            quote!(&#ty)
-        }
-    }
-}
-
 /// The statement that sets parameter `p` on the `Call` at `call` (`__call` or `self.0`).
 fn set_param(p: &Param, rt: &Rt, call: &TokenStream) -> TokenStream {
     let private = &rt.private;
@@ -267,7 +237,7 @@ fn set_param(p: &Param, rt: &Rt, call: &TokenStream) -> TokenStream {
     match p.location {
         ParamLocation::Path => quote!(#call.path_param(#name, &#value);),
         ParamLocation::Query(style) => {
-            let style = ident(style);
+            let style = ident(style.runtime_variant());
             quote!(#call.query(#name, &#value, #private::QueryStyle::#style);)
         }
         ParamLocation::Header => quote!(#call.header(#name, &#value);),
@@ -309,23 +279,6 @@ fn body_parts(
             quote!(impl ::core::convert::Into<::std::string::String>),
             quote!(#call.text_body(body.into(), #ct);),
         ),
-    }
-}
-
-pub(super) fn ok_type(api: &Api, decode: &Decode, scope: Scope, rt: &Rt) -> TokenStream {
-    let root = &rt.root;
-    match decode {
-        Decode::Json(ty) => ty_tokens(api, ty, scope, rt),
-        Decode::Text => quote!(::std::string::String),
-        Decode::Bytes => quote!(#root::types::Bytes),
-        Decode::Enum { name, .. } => {
-            let name = ident(name);
-            match scope {
-                Scope::Builders => quote!(super::types::#name),
-                _ => quote!(self::types::#name),
-            }
-        }
-        Decode::Empty | Decode::None => quote!(()),
     }
 }
 

@@ -17,7 +17,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::serde_impls::{tagged_deserialize, union_serialize};
 use super::{Rt, Scope, ident, ty_tokens};
-use crate::model::{Api, webhooks_accessor};
+use crate::model::Api;
 
 /// Items for the document's webhook events; empty when it declares none.
 pub fn expand_webhooks(api: &Api, rt: &Rt) -> TokenStream {
@@ -109,7 +109,7 @@ fn expand_event_enum(api: &Api, property: &str, rt: &Rt) -> TokenStream {
 fn expand_handle(api: &Api, rt: &Rt) -> TokenStream {
     let root = &rt.root;
     let private = &rt.private;
-    let accessor = ident(&webhooks_accessor(api));
+    let accessor = ident(&api.webhooks_accessor());
     let env = match api.env_prefix.as_str() {
         "" => "WEBHOOK_SECRET".to_owned(),
         prefix => format!("{prefix}_WEBHOOK_SECRET"),

@@ -19,11 +19,12 @@ use crate::load::Document;
 use crate::names;
 
 pub use batch::{Batch, Entries, Wrap};
-pub use ops::{Body, BodyKind, Decode, Group, Operation, Param, ParamLocation, binary_fields};
+pub use ops::bodies::binary_fields;
+pub use ops::{Body, BodyKind, Decode, Group, Operation, Param, ParamLocation};
 pub use pagination::{Pagination, Style as PagingStyle};
 pub use schema::{Field, Ty, TypeDef, TypeKind, Variant};
 pub use security::{Scheme, SchemeKind};
-pub use webhooks::{WebhookEvent, accessor_name as webhooks_accessor};
+pub use webhooks::WebhookEvent;
 
 /// The whole client.
 pub struct Api {
@@ -49,6 +50,14 @@ pub struct Api {
 }
 
 impl Api {
+    /// The name of the client's webhooks accessor: `webhooks`, unless a tag or
+    /// an operation already gave `Client` a method of that name.
+    pub fn webhooks_accessor(&self) -> String {
+        webhooks::accessor_name(&self.root, &self.groups)
+    }
+}
+
+impl Api {
     /// Builds the model; problems are recorded in `cx`.
     pub fn from_spec(cx: &Ctxt, doc: &Document) -> Api {
         let root = &doc.root;
@@ -62,7 +71,8 @@ impl Api {
             ops::from_spec(cx, root, &mut types, &schemes);
         let webhooks = webhooks::from_spec(cx, root, &mut types);
         let schema_roots = types.take_roots();
-        let types = types.finish();
+        let mut types = types.finish();
+        recursion::break_cycles(&mut types);
         for op in root_group
             .ops
             .iter_mut()

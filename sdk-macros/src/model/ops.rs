@@ -10,9 +10,9 @@ use crate::names::{self, Namespace};
 use crate::normalize::json_type;
 use crate::pointer;
 
-mod bodies;
-
-pub use bodies::binary_fields;
+pub(crate) mod bodies;
+#[cfg(test)]
+mod contract_tests;
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -24,7 +24,9 @@ const BUILDER_METHODS: &[&str] = &[
     "idempotency_key",
     "max_retries",
     "timeout",
+    "deadline",
     "header",
+    "interceptor",
     "into_future",
     "body_bytes",
     "items",
@@ -73,9 +75,20 @@ pub struct Operation {
     /// JSON pointer of the operation object.
     pub pointer: String,
     /// How to page through this operation's results, when it is a paginated list.
-    pub pagination: Option<super::pagination::Pagination>,
+    pub pagination: Option<super::pagination::shape::Pagination>,
     /// How to send many items in chunks, when this is a batch endpoint.
-    pub batch: Option<super::batch::Batch>,
+    pub batch: Option<super::batch::shape::Batch>,
+}
+
+impl Operation {
+    /// Whether the operation needs a builder type of its own: it has optional parameters,
+    /// an optional body or paging methods to offer. The others share the runtime's generic
+    /// `RequestBuilder`, through an alias.
+    pub fn has_own_builder(&self) -> bool {
+        !self.optional.is_empty()
+            || self.body.as_ref().is_some_and(|b| !b.required)
+            || self.pagination.is_some()
+    }
 }
 
 pub struct Param {
@@ -89,10 +102,43 @@ pub struct Param {
 #[derive(Clone, Copy, PartialEq)]
 pub enum ParamLocation {
     Path,
-    /// Query, with the runtime's `QueryStyle` variant name.
-    Query(&'static str),
+    Query(QueryStyle),
     Header,
     Cookie,
+}
+
+/// How a query parameter is serialized (`style` + `explode`): one variant per
+/// variant of the runtime's `contract::QueryStyle` (a test checks they agree).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    Form,
+    FormNoExplode,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+impl QueryStyle {
+    /// Every style, for the test that compares them with the runtime's.
+    #[cfg(test)]
+    pub const ALL: [QueryStyle; 5] = [
+        QueryStyle::Form,
+        QueryStyle::FormNoExplode,
+        QueryStyle::SpaceDelimited,
+        QueryStyle::PipeDelimited,
+        QueryStyle::DeepObject,
+    ];
+
+    /// The name of the runtime's variant, the one place the expander gets it from.
+    pub fn runtime_variant(self) -> &'static str {
+        match self {
+            QueryStyle::Form => "Form",
+            QueryStyle::FormNoExplode => "FormNoExplode",
+            QueryStyle::SpaceDelimited => "SpaceDelimited",
+            QueryStyle::PipeDelimited => "PipeDelimited",
+            QueryStyle::DeepObject => "DeepObject",
+        }
+    }
 }
 
 pub struct Body {
@@ -430,14 +476,14 @@ impl OpContext<'_> {
     }
 }
 
-fn query_style(node: &Value) -> &'static str {
+fn query_style(node: &Value) -> QueryStyle {
     let explode = node.get("explode").and_then(Value::as_bool);
     match node.get("style").and_then(Value::as_str) {
-        Some("deepObject") => "DeepObject",
-        Some("spaceDelimited") => "SpaceDelimited",
-        Some("pipeDelimited") => "PipeDelimited",
-        _ if explode == Some(false) => "FormNoExplode",
-        _ => "Form",
+        Some("deepObject") => QueryStyle::DeepObject,
+        Some("spaceDelimited") => QueryStyle::SpaceDelimited,
+        Some("pipeDelimited") => QueryStyle::PipeDelimited,
+        _ if explode == Some(false) => QueryStyle::FormNoExplode,
+        _ => QueryStyle::Form,
     }
 }
 

@@ -59,47 +59,15 @@ use serde_json::Value;
 use super::ops::{Decode, Operation, ParamLocation};
 use super::refs;
 use super::schema::{Field, Ty, TypeDef, TypeKind};
+
+pub(crate) mod shape;
+
 use crate::ctxt::Ctxt;
 use crate::pointer;
+pub use shape::{Pagination, Path, Style};
 
 /// The vendor extension that declares (or, with `false`, disables) pagination.
 pub const EXTENSION: &str = "x-pagination";
-
-/// How to page through a list operation; rendered into a runtime `Paging` static.
-#[derive(Debug, PartialEq)]
-pub struct Pagination {
-    pub style: Style,
-    /// Where the items are, as wire names and as Rust field accesses.
-    pub items: Path,
-    /// The item type.
-    pub item: Ty,
-    /// Wire path of the next cursor or next-page URL (empty: none).
-    pub next: Vec<String>,
-    /// Cursor taken from this wire field of the last item.
-    pub cursor_item_field: Option<String>,
-    pub has_more: Vec<String>,
-    pub total: Vec<String>,
-    pub limit_param: Option<String>,
-    pub max_limit: Option<u64>,
-    /// Declared with `x-pagination` rather than detected.
-    pub declared: bool,
-}
-
-/// The parameter that moves from page to page (wire names).
-#[derive(Debug, PartialEq)]
-pub enum Style {
-    Cursor { param: Option<String> },
-    Offset { param: String },
-    Page { param: String, first: u64 },
-    Link,
-}
-
-/// A path through the response type: wire names, and each field's Rust name and type.
-#[derive(Debug, Default, PartialEq)]
-pub struct Path {
-    pub json: Vec<String>,
-    pub steps: Vec<(String, Ty)>,
-}
 
 /// Detects the pagination of `op`, or `None` for a plain operation.
 pub fn detect(cx: &Ctxt, root: &Value, op: &Operation, types: &[TypeDef]) -> Option<Pagination> {

@@ -217,14 +217,14 @@ impl<'a> TypeSpace<'a> {
         roots
     }
 
-    /// The list of named types, with recursive fields boxed.
+    /// The list of named types (recursive fields are boxed afterwards, by
+    /// `recursion::break_cycles`).
     pub fn finish(mut self) -> Vec<TypeDef> {
         for def in &mut self.defs {
             if matches!(def.kind, TypeKind::Pending) {
                 def.kind = TypeKind::Alias(Ty::Value);
             }
         }
-        super::recursion::break_cycles(&mut self.defs);
         self.defs
     }
 

@@ -19,8 +19,7 @@
 
 use serde_json::Value;
 
-use super::Api;
-use super::ops::Operation;
+use super::ops::{Group, Operation};
 use super::refs::follow_quietly;
 use super::schema::{Ty, TypeSpace, join_docs};
 use crate::ctxt::Ctxt;
@@ -99,10 +98,9 @@ pub fn from_spec(cx: &Ctxt, root: &Value, types: &mut TypeSpace<'_>) -> Vec<Webh
 
 /// The name of the client's webhooks accessor: `webhooks`, unless a tag or an operation
 /// already gave `Client` a method of that name.
-pub fn accessor_name(api: &Api) -> String {
+pub fn accessor_name(root: &Group, groups: &[Group]) -> String {
     let taken = |name: &str| {
-        api.groups.iter().any(|g| g.accessor == name)
-            || api.root.ops.iter().any(|op| is_named(op, name))
+        groups.iter().any(|g| g.accessor == name) || root.ops.iter().any(|op| is_named(op, name))
     };
     ["webhooks", "webhook_events", "incoming_webhooks"]
         .into_iter()

@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
-use super::Verifier;
 use super::error::WebhookError;
 use super::standard::StandardWebhooks;
+use super::verify::Verifier;
 use crate::client::Client;
 use crate::client::builder::ClientBuilder;
 

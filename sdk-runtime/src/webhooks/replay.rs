@@ -4,7 +4,7 @@ use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use super::WebhookError;
+use super::error::WebhookError;
 
 /// Remembers recently seen webhook ids so a delivery is processed at most once.
 ///

@@ -8,9 +8,10 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_PAD_INDIFFERENT};
 use hmac::Mac as _;
 use http::{HeaderMap, HeaderValue};
 
-use super::{
-    DEFAULT_TOLERANCE, HmacSha256, Verified, Verifier, WebhookError, check_signatures, keyed_mac,
-    name_env_var, parse_timestamp, secret_from_env, single_header,
+use super::error::WebhookError;
+use super::verify::{
+    DEFAULT_TOLERANCE, HmacSha256, Verified, Verifier, check_signatures, keyed_mac, name_env_var,
+    parse_timestamp, secret_from_env, single_header,
 };
 
 /// Header holding the unique message id (stable across retries of one delivery).
