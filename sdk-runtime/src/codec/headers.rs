@@ -7,6 +7,7 @@
 use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
+use http::header::AsHeaderName;
 
 /// Non-standard header with the wait in milliseconds; checked before `Retry-After`.
 pub const RETRY_AFTER_MS_HEADER: &str = "retry-after-ms";
@@ -43,7 +44,10 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 }
 
 /// The trimmed text of the first value of `name`, when it is visible ASCII.
-pub(crate) fn text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+///
+/// Callers on the hot path pass a `HeaderName` constant: a `&str` name is
+/// parsed again on every lookup.
+pub(crate) fn text<'a>(headers: &'a HeaderMap, name: impl AsHeaderName) -> Option<&'a str> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())

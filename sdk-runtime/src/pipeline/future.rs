@@ -11,7 +11,7 @@ use crate::pipeline::response::{RawResponse, Response};
 
 /// The boxed, type-independent part of a call: send and retry until the last
 /// response (`Pipeline::execute_raw`).
-pub(crate) type RawFuture<'a> = Pin<Box<dyn Future<Output = Result<RawResponse>> + Send + 'a>>;
+pub(crate) type RawFuture<'a> = Pin<Box<dyn Future<Output = Result<RawResponse<'a>>> + Send + 'a>>;
 
 /// A request on its way: resolves to the decoded [`Response`], or to an
 /// [`Error`](crate::Error) once retries are exhausted.

@@ -203,7 +203,7 @@ impl Pipeline {
     /// earlier of its own timeout and the call's deadline.
     fn attempt_bound(
         &self,
-        call: &Exchange<'_>,
+        call: &Exchange<'_, '_>,
     ) -> (Option<Instant>, impl FnOnce() -> String + use<>) {
         let timeout = call.attempt_timeout.unwrap_or(Duration::MAX);
         let own = call.started.checked_add(timeout);
@@ -221,7 +221,7 @@ impl Pipeline {
     /// Puts the outgoing URL, headers and body on a request and starts it.
     fn send(
         &self,
-        call: &mut Exchange<'_>,
+        call: &mut Exchange<'_, '_>,
         outgoing: Outgoing,
     ) -> Result<impl Future<Output = reqwest::Result<reqwest::Response>> + use<>> {
         let mut http_request = reqwest::Request::new(call.target.method().clone(), outgoing.url);
@@ -286,7 +286,10 @@ fn with_url(error: Error, target: Target<'_>) -> Error {
     }
 }
 
-fn finish(result: Result<Received, AttemptError>, call: Exchange<'_>) -> Result<RawResponse> {
+fn finish<'a>(
+    result: Result<Received, AttemptError>,
+    call: Exchange<'_, 'a>,
+) -> Result<RawResponse<'a>> {
     let (attempts, retryable, exhausted) =
         (call.attempt, call.retryable, call.retry_budget_exhausted);
     match result {
@@ -298,7 +301,7 @@ fn finish(result: Result<Received, AttemptError>, call: Exchange<'_>) -> Result<
             attempts,
             retryable,
             retry_budget_exhausted: exhausted,
-            shown: call.target.into_shown(),
+            target: call.target,
         }),
         Err(e) => Err(with_url(e.error, call.target)
             .with_attempts(attempts)

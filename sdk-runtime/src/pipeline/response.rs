@@ -14,6 +14,7 @@ use http::{HeaderMap, StatusCode};
 
 use crate::codec::decode::{DecodeErr, DecodeOk, ErrorBody, ResponseParts};
 use crate::error::{Error, Kind};
+use crate::pipeline::target::Target;
 use crate::types::Bytes;
 
 /// A successful response: the decoded body plus the response metadata.
@@ -142,7 +143,7 @@ impl fmt::Debug for ResponseHead {
 }
 
 /// A complete response after the last attempt, before decoding.
-pub(crate) struct RawResponse {
+pub(crate) struct RawResponse<'a> {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
@@ -150,11 +151,12 @@ pub(crate) struct RawResponse {
     pub(crate) attempts: u32,
     pub(crate) retryable: bool,
     pub(crate) retry_budget_exhausted: bool,
-    /// The redacted `METHOD url`, for the error this response may become.
-    pub(crate) shown: String,
+    /// For the error this response may become; the redacted `METHOD url`
+    /// is rendered only then.
+    pub(crate) target: Target<'a>,
 }
 
-impl RawResponse {
+impl RawResponse<'_> {
     /// Runs `ok` on a 2xx; on anything else, runs `err` for the typed error
     /// body and returns a status error ([`Error::is_status`]) carrying it,
     /// the raw body and the request ID. A decoder failure becomes a decode
@@ -192,7 +194,7 @@ impl RawResponse {
         Error::new(kind)
             .with_response(self.status, self.request_id, retry_after)
             .with_body(self.body, typed)
-            .with_url(self.shown)
+            .with_url(self.target.into_shown())
             .with_attempts(self.attempts)
             .with_retryable(self.retryable && is_status)
             .with_retry_budget_exhausted(self.retry_budget_exhausted && is_status)

@@ -37,22 +37,22 @@ use crate::types::Bytes;
 pub(crate) trait Stage: Send + Sync {
     /// Runs once per call, before the first attempt. An error ends the call
     /// before anything is sent.
-    fn before_call(&self, _call: &mut Exchange<'_>) -> Result<()> {
+    fn before_call(&self, _call: &mut Exchange<'_, '_>) -> Result<()> {
         Ok(())
     }
 
     /// Runs before every attempt, after the stages listed before it.
-    fn before_attempt(&self, _call: &mut Exchange<'_>, _outgoing: &mut Outgoing) -> Flow {
+    fn before_attempt(&self, _call: &mut Exchange<'_, '_>, _outgoing: &mut Outgoing) -> Flow {
         Flow::Continue
     }
 
     /// Runs after every attempt that produced a complete response, whatever
     /// its status.
-    fn after_response(&self, _call: &mut Exchange<'_>, _response: &mut Received) {}
+    fn after_response(&self, _call: &mut Exchange<'_, '_>, _response: &mut Received) {}
 
     /// Runs after every attempt that ended without a complete response
     /// (connection failure, timeout, a stage's failure).
-    fn on_error(&self, _call: &mut Exchange<'_>, _error: &mut AttemptError) {}
+    fn on_error(&self, _call: &mut Exchange<'_, '_>, _error: &mut AttemptError) {}
 }
 
 /// What a stage's [`before_attempt`](Stage::before_attempt) wants next.
@@ -70,11 +70,11 @@ pub(crate) enum Flow {
 
 /// One call on its way through the pipeline: the request as generated code
 /// described it, and what stages publish for the stages after them.
-pub(crate) struct Exchange<'a> {
+pub(crate) struct Exchange<'r, 'p> {
     /// The request: operation, parameters, body and per-call options.
-    pub(crate) request: &'a mut Request,
+    pub(crate) request: &'r mut Request,
     /// Method and URL before credentials, with their redacted rendering.
-    pub(crate) target: Target<'a>,
+    pub(crate) target: Target<'p>,
     /// The attempt under way, from 1.
     pub(crate) attempt: u32,
     /// When the attempt under way started.
@@ -101,8 +101,8 @@ pub(crate) struct Exchange<'a> {
     pub(crate) call_state: StateMap,
 }
 
-impl<'a> Exchange<'a> {
-    pub(crate) fn new(request: &'a mut Request, target: Target<'a>) -> Self {
+impl<'r, 'p> Exchange<'r, 'p> {
+    pub(crate) fn new(request: &'r mut Request, target: Target<'p>) -> Self {
         Exchange {
             request,
             target,

@@ -217,7 +217,7 @@ pub(crate) struct Auth {
 }
 
 impl Stage for Auth {
-    fn before_attempt(&self, call: &mut Exchange<'_>, outgoing: &mut Outgoing) -> Flow {
+    fn before_attempt(&self, call: &mut Exchange<'_, '_>, outgoing: &mut Outgoing) -> Flow {
         let request = &call.request;
         let applied = self.store.current().and_then(|credentials| {
             let (url, headers) = (&mut outgoing.url, &mut outgoing.headers);

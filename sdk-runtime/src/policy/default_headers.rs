@@ -13,7 +13,7 @@ pub(crate) struct DefaultHeaders {
 }
 
 impl Stage for DefaultHeaders {
-    fn before_attempt(&self, _call: &mut Exchange<'_>, outgoing: &mut Outgoing) -> Flow {
+    fn before_attempt(&self, _call: &mut Exchange<'_, '_>, outgoing: &mut Outgoing) -> Flow {
         let headers = &mut outgoing.headers;
         if !headers.contains_key(USER_AGENT) {
             headers.insert(USER_AGENT, self.user_agent.clone());

@@ -202,7 +202,7 @@ pub(crate) struct Idempotency {
 impl Stage for Idempotency {
     /// The caller's key wins, then a key already set as a header parameter
     /// (or a call-option header), then a generated one for unsafe methods.
-    fn before_call(&self, call: &mut Exchange<'_>) -> Result<()> {
+    fn before_call(&self, call: &mut Exchange<'_, '_>) -> Result<()> {
         let key = match call.request.options.idempotency_key.as_deref() {
             Some(key) => IdempotencyKey::new(key)
                 .map_err(|e| {
@@ -224,7 +224,7 @@ impl Stage for Idempotency {
         Ok(())
     }
 
-    fn before_attempt(&self, call: &mut Exchange<'_>, outgoing: &mut Outgoing) -> Flow {
+    fn before_attempt(&self, call: &mut Exchange<'_, '_>, outgoing: &mut Outgoing) -> Flow {
         if let Some(key) = &call.idempotency_key {
             match outgoing.headers.entry(&self.header) {
                 Entry::Occupied(mut e) => {

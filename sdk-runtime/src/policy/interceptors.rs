@@ -17,13 +17,16 @@ pub(crate) struct Interceptors {
 
 impl Interceptors {
     /// Every interceptor of this call, in the order they run.
-    fn all<'a>(&'a self, call: &'a Exchange<'_>) -> impl Iterator<Item = &'a Arc<dyn Interceptor>> {
+    fn all<'a>(
+        &'a self,
+        call: &'a Exchange<'_, '_>,
+    ) -> impl Iterator<Item = &'a Arc<dyn Interceptor>> {
         self.client.iter().chain(&call.request.options.interceptors)
     }
 }
 
 impl Stage for Interceptors {
-    fn before_attempt(&self, call: &mut Exchange<'_>, outgoing: &mut Outgoing) -> Flow {
+    fn before_attempt(&self, call: &mut Exchange<'_, '_>, outgoing: &mut Outgoing) -> Flow {
         let call = &*call;
         for interceptor in self.all(call) {
             let mut view = OutgoingRequest {
@@ -44,7 +47,7 @@ impl Stage for Interceptors {
         Flow::Continue
     }
 
-    fn after_response(&self, call: &mut Exchange<'_>, response: &mut Received) {
+    fn after_response(&self, call: &mut Exchange<'_, '_>, response: &mut Received) {
         let call = &*call;
         let view = IncomingResponse {
             operation: call.operation(),
@@ -60,7 +63,7 @@ impl Stage for Interceptors {
         }
     }
 
-    fn on_error(&self, call: &mut Exchange<'_>, error: &mut AttemptError) {
+    fn on_error(&self, call: &mut Exchange<'_, '_>, error: &mut AttemptError) {
         let call = &*call;
         let view = FailedAttempt {
             operation: call.operation(),

@@ -24,14 +24,24 @@
 //! client also paces itself with a token bucket of its own, before the
 //! server has to say anything.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, HeaderName, StatusCode};
 use tokio::time::Instant;
 
 use crate::codec::headers::{parse_non_negative, retry_after, text};
 use crate::pipeline::stage::{Exchange, Flow, Outgoing, Received, Stage};
+
+const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+const RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+const RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
+const RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
+const X_RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+const X_RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+const X_RATELIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 
 /// The longest wait taken on the server's word.
 pub(crate) const MAX_HOLD: Duration = Duration::from_secs(60);
@@ -47,6 +57,9 @@ const SAME_WINDOW: Duration = Duration::from_millis(500);
 /// One client's view of its rate limits, shared by its clones.
 pub(crate) struct RateLimit {
     state: Mutex<State>,
+    /// Whether the state holds anything to enforce; until a server first
+    /// announces a limit (most never do), attempts skip the lock.
+    engaged: AtomicBool,
     /// Whether server headers are read at all.
     follow_server: bool,
 }
@@ -87,6 +100,7 @@ impl RateLimit {
                 refilled: Instant::now(),
             });
         RateLimit {
+            engaged: AtomicBool::new(bucket.is_some()),
             state: Mutex::new(State {
                 bucket,
                 ..State::default()
@@ -102,7 +116,10 @@ impl RateLimit {
 }
 
 impl Stage for RateLimit {
-    fn before_attempt(&self, _call: &mut Exchange<'_>, _outgoing: &mut Outgoing) -> Flow {
+    fn before_attempt(&self, _call: &mut Exchange<'_, '_>, _outgoing: &mut Outgoing) -> Flow {
+        if !self.engaged.load(Ordering::Acquire) {
+            return Flow::Continue;
+        }
         let now = Instant::now();
         let mut state = self.state();
         if let Some(until) = state.blocked_until {
@@ -143,14 +160,20 @@ impl Stage for RateLimit {
         Flow::Continue
     }
 
-    fn after_response(&self, _call: &mut Exchange<'_>, response: &mut Received) {
+    fn after_response(&self, _call: &mut Exchange<'_, '_>, response: &mut Received) {
         if !self.follow_server {
+            return;
+        }
+        let limited = response.status == StatusCode::TOO_MANY_REQUESTS;
+        // Most responses say nothing about limits: three lookups, no lock.
+        if !limited && !Announced::present(&response.headers) {
             return;
         }
         let now = Instant::now();
         let announced = Announced::read(&response.headers, SystemTime::now());
         let mut state = self.state();
-        if response.status == StatusCode::TOO_MANY_REQUESTS {
+        self.engaged.store(true, Ordering::Release);
+        if limited {
             let wait = retry_after(&response.headers, SystemTime::now()).or(announced.reset);
             if let Some(wait) = wait.filter(|w| *w <= MAX_HOLD) {
                 let until = now + wait;
@@ -207,9 +230,16 @@ struct Announced {
 }
 
 impl Announced {
+    /// Whether any header family is there at all.
+    fn present(headers: &HeaderMap) -> bool {
+        [X_RATELIMIT_REMAINING, RATELIMIT, RATELIMIT_REMAINING]
+            .iter()
+            .any(|name| headers.contains_key(name))
+    }
+
     fn read(headers: &HeaderMap, now: SystemTime) -> Announced {
-        if let Some(field) = text(headers, "ratelimit").and_then(|v| v.split(',').next()) {
-            let limit = text(headers, "ratelimit-policy")
+        if let Some(field) = text(headers, RATELIMIT).and_then(|v| v.split(',').next()) {
+            let limit = text(headers, RATELIMIT_POLICY)
                 .and_then(|v| v.split(',').next())
                 .and_then(|policy| parameter(policy, "q"));
             return Announced {
@@ -218,20 +248,20 @@ impl Announced {
                 reset: parameter(field, "t").map(Duration::from_secs),
             };
         }
-        let number = |name: &str| text(headers, name).and_then(|v| v.parse::<u64>().ok());
-        if let Some(remaining) = number("ratelimit-remaining") {
+        let number = |name: HeaderName| text(headers, name).and_then(|v| v.parse::<u64>().ok());
+        if let Some(remaining) = number(RATELIMIT_REMAINING) {
             return Announced {
                 remaining: Some(remaining),
-                limit: number("ratelimit-limit"),
-                reset: text(headers, "ratelimit-reset")
+                limit: number(RATELIMIT_LIMIT),
+                reset: text(headers, RATELIMIT_RESET)
                     .and_then(parse_non_negative)
                     .and_then(|s| Duration::try_from_secs_f64(s).ok()),
             };
         }
         Announced {
-            remaining: number("x-ratelimit-remaining"),
-            limit: number("x-ratelimit-limit"),
-            reset: text(headers, "x-ratelimit-reset")
+            remaining: number(X_RATELIMIT_REMAINING),
+            limit: number(X_RATELIMIT_LIMIT),
+            reset: text(headers, X_RATELIMIT_RESET)
                 .and_then(parse_non_negative)
                 .and_then(|value| until_reset(value, now)),
         }

@@ -33,11 +33,11 @@ pub(crate) struct RequestId {
 }
 
 impl Stage for RequestId {
-    fn after_response(&self, _call: &mut Exchange<'_>, response: &mut Received) {
+    fn after_response(&self, _call: &mut Exchange<'_, '_>, response: &mut Received) {
         response.request_id = read(&response.headers, &self.header);
     }
 
-    fn on_error(&self, _call: &mut Exchange<'_>, error: &mut AttemptError) {
+    fn on_error(&self, _call: &mut Exchange<'_, '_>, error: &mut AttemptError) {
         // A body that stalled or broke off after the head arrived: the head
         // still names the request.
         if let Some(head) = &error.head {

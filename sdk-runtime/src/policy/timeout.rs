@@ -21,7 +21,7 @@ pub(crate) struct Timeout {
 }
 
 impl Stage for Timeout {
-    fn before_call(&self, call: &mut Exchange<'_>) -> Result<()> {
+    fn before_call(&self, call: &mut Exchange<'_, '_>) -> Result<()> {
         let options = &call.request.options;
         call.attempt_timeout = Some(options.timeout.unwrap_or(self.timeout));
         // A bound too large to add to now is no bound.

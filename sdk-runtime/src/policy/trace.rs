@@ -37,7 +37,7 @@ pub(crate) struct Trace {
 struct RequestHeaders(String);
 
 impl Stage for Trace {
-    fn before_attempt(&self, call: &mut Exchange<'_>, outgoing: &mut Outgoing) -> Flow {
+    fn before_attempt(&self, call: &mut Exchange<'_, '_>, outgoing: &mut Outgoing) -> Flow {
         if self.debug_enabled() {
             let headers = self.redactor.headers(&outgoing.headers);
             call.attempt_state.insert(RequestHeaders(headers));
@@ -45,11 +45,11 @@ impl Stage for Trace {
         Flow::Continue
     }
 
-    fn after_response(&self, call: &mut Exchange<'_>, response: &mut Received) {
+    fn after_response(&self, call: &mut Exchange<'_, '_>, response: &mut Received) {
         self.record(call, Ok(response));
     }
 
-    fn on_error(&self, call: &mut Exchange<'_>, error: &mut AttemptError) {
+    fn on_error(&self, call: &mut Exchange<'_, '_>, error: &mut AttemptError) {
         self.record(call, Err(&error.error));
     }
 }
@@ -77,7 +77,7 @@ impl Trace {
         self.debug && tracing::enabled!(target: "sdk_runtime", tracing::Level::DEBUG)
     }
 
-    fn record(&self, call: &mut Exchange<'_>, outcome: Result<&Received, &Error>) {
+    fn record(&self, call: &mut Exchange<'_, '_>, outcome: Result<&Received, &Error>) {
         let failed = match outcome {
             Ok(r) => !r.status.is_success(),
             Err(_) => true,

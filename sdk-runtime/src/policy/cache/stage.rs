@@ -8,7 +8,7 @@ use crate::pipeline::stage::{Exchange, Flow, Outgoing, Received, Stage};
 pub(crate) struct Cache(pub(crate) ResponseCache);
 
 impl Stage for Cache {
-    fn before_attempt(&self, call: &mut Exchange<'_>, outgoing: &mut Outgoing) -> Flow {
+    fn before_attempt(&self, call: &mut Exchange<'_, '_>, outgoing: &mut Outgoing) -> Flow {
         let (operation, method) = (call.operation(), call.target.method());
         let (url, headers) = (&outgoing.url, &mut outgoing.headers);
         match lookup(
@@ -27,7 +27,7 @@ impl Stage for Cache {
         }
     }
 
-    fn after_response(&self, call: &mut Exchange<'_>, response: &mut Received) {
+    fn after_response(&self, call: &mut Exchange<'_, '_>, response: &mut Received) {
         if let Some(pending) = call.attempt_state.remove::<Pending>() {
             *response = pending.finish(std::mem::take(response));
         }

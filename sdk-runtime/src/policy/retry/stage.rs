@@ -20,7 +20,7 @@ pub(crate) struct Retry {
 struct LastRetryCost(u32);
 
 impl Stage for Retry {
-    fn after_response(&self, call: &mut Exchange<'_>, response: &mut Received) {
+    fn after_response(&self, call: &mut Exchange<'_, '_>, response: &mut Received) {
         if response.status.is_success() {
             if let Some(budget) = &self.budget {
                 let spent = call.call_state.remove::<LastRetryCost>().map(|c| c.0);
@@ -36,7 +36,7 @@ impl Stage for Retry {
         self.decide(call, &failure, Some(&response.headers));
     }
 
-    fn on_error(&self, call: &mut Exchange<'_>, error: &mut AttemptError) {
+    fn on_error(&self, call: &mut Exchange<'_, '_>, error: &mut AttemptError) {
         let failure = match error.failure {
             FailureClass::Connect => Failure::Connect,
             FailureClass::Timeout => Failure::Timeout,
@@ -48,7 +48,12 @@ impl Stage for Retry {
 }
 
 impl Retry {
-    fn decide(&self, call: &mut Exchange<'_>, failure: &Failure<'_>, headers: Option<&HeaderMap>) {
+    fn decide(
+        &self,
+        call: &mut Exchange<'_, '_>,
+        failure: &Failure<'_>,
+        headers: Option<&HeaderMap>,
+    ) {
         call.retryable = self.policy.should_retry(failure);
         let max_retries = (call.request.options.max_retries).unwrap_or(self.policy.max_retries());
         if !call.retryable || call.attempt > max_retries || !call.request.body.is_replayable() {
