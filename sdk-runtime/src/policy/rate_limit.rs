@@ -128,16 +128,16 @@ impl Stage for RateLimit {
             }
             state.blocked_until = None;
         }
-        if let Some(window) = &mut state.window {
-            if window.resets_at.is_some_and(|at| at <= now) {
-                // A new window: full, if the limit is known; else unknown.
-                match window.limit {
-                    Some(limit) => {
-                        window.remaining = limit;
-                        window.resets_at = None;
-                    }
-                    None => state.window = None,
+        if let Some(window) = &mut state.window
+            && window.resets_at.is_some_and(|at| at <= now)
+        {
+            // A new window: full, if the limit is known; else unknown.
+            match window.limit {
+                Some(limit) => {
+                    window.remaining = limit;
+                    window.resets_at = None;
                 }
+                None => state.window = None,
             }
         }
         if let Some(window) = &mut state.window {
