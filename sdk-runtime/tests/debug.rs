@@ -263,3 +263,56 @@ async fn quiet_mode_logs_only_retries_and_failures() {
     );
     assert_absent(KEY, &text, "the log");
 }
+
+/// Adds a header marked sensitive and one the client redacts by name.
+#[derive(Debug)]
+struct AddsSecrets;
+
+impl sdk_runtime::Interceptor for AddsSecrets {
+    fn before_attempt(
+        &self,
+        request: &mut sdk_runtime::OutgoingRequest<'_>,
+    ) -> Result<(), sdk_runtime::BoxError> {
+        let mut signature = sdk_runtime::HeaderValue::from_static(TOKEN);
+        signature.set_sensitive(true);
+        request.headers_mut().insert("x-signature", signature);
+        request
+            .headers_mut()
+            .insert("x-vendor-key", PASSWORD.parse()?);
+        request
+            .headers_mut()
+            .insert("x-visible", "shown-value".parse()?);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn what_interceptors_add_is_logged_and_redacted() {
+    let server = MockServer::start().await;
+    Mock::given(path("/pets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let (log, _guard) = capture();
+    let client = builder(&server)
+        .debug(true)
+        .redact_header("x-vendor-key")
+        .interceptor(AddsSecrets)
+        .build()
+        .unwrap();
+    send::<Vec<Pet>>(&client, req(&LIST_PETS)).await.unwrap();
+    let text = log.text();
+    assert!(
+        text.contains("shown-value"),
+        "interceptor headers are logged:\n{text}"
+    );
+    assert!(text.contains("x-signature"), "{text}");
+    assert_absent(TOKEN, &text, "debug log (sensitive value)");
+    assert_absent(PASSWORD, &text, "debug log (redacted name)");
+    let received = only_request(&server).await;
+    assert_eq!(
+        header(&received, "x-signature"),
+        Some(TOKEN),
+        "sent unredacted"
+    );
+}

@@ -15,7 +15,7 @@ use sdk_runtime::{
 use sha2::{Digest, Sha256};
 use support::*;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Match, Mock, MockServer, ResponseTemplate};
 
 /// Records what each hook saw, in order.
 #[derive(Debug, Default)]
@@ -102,6 +102,37 @@ impl Interceptor for Signer {
     }
 }
 
+/// The server's side of the signature: recomputes it from what arrived and
+/// answers only requests it verifies (others get wiremock's 404).
+struct SignatureVerifies {
+    secret: &'static [u8],
+}
+
+impl Match for SignatureVerifies {
+    fn matches(&self, request: &wiremock::Request) -> bool {
+        let (Some(timestamp), Some(sent)) = (
+            header(request, "x-timestamp"),
+            header(request, "x-signature"),
+        ) else {
+            return false;
+        };
+        // Signed before the interceptor added its own `signed=1` query parameter.
+        let query: Vec<_> = request
+            .url
+            .query_pairs()
+            .filter(|(name, _)| name != "signed")
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        let target = match query.is_empty() {
+            true => request.url.path().to_owned(),
+            false => format!("{}?{}", request.url.path(), query.join("&")),
+        };
+        let digest = hex(&Sha256::digest(&request.body));
+        let text = format!("{}\n{target}\n{timestamp}\n{digest}", request.method);
+        sent == signature(self.secret, &text)
+    }
+}
+
 fn fast_retries() -> RetryPolicy {
     RetryPolicy::new()
         .with_base_delay(Duration::from_millis(1))
@@ -132,6 +163,7 @@ async fn a_signing_interceptor_signs_every_attempt_freshly() {
         .unwrap();
     let mut request = req(&CREATE_PET);
     request.json_body(&serde_json::json!({"name": "a"}), "application/json");
+    // The 201 is only served to a request whose signature the server verified.
     let pet = send::<Pet>(&client, request).await.unwrap().into_inner();
     assert_eq!(pet.id, 1);
 
@@ -220,6 +252,24 @@ async fn hooks_see_each_attempt_after_auth_client_then_call_order() {
             "call: after attempt 2 status 200 id Some(\"req_7\")",
         ]
     );
+}
+
+#[tokio::test]
+async fn a_wrong_secret_does_not_verify_on_the_server() {
+    let server = MockServer::start().await;
+    Mock::given(path("/pets"))
+        .and(SignatureVerifies { secret: b"s3cret" })
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .interceptor(Signer { secret: b"other" })
+        .build()
+        .unwrap();
+    let err = send::<Vec<Pet>>(&client, req(&LIST_PETS))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
 }
 
 #[derive(Debug)]
