@@ -25,7 +25,7 @@ const DATA_KEYS: &[&str] = &[
 const MAX_DEPTH: usize = 256;
 
 /// Checks the version and rewrites the document; `Err((pointer, message))` when the
-/// document is not OpenAPI 3.0 or 3.1.
+/// document is not OpenAPI 3.0, 3.1 or 3.2.
 pub fn normalize(root: &mut Value) -> Result<(), (String, String)> {
     let Some(obj) = root.as_object_mut() else {
         return Err(("#".into(), "the document is not an object".into()));
@@ -69,12 +69,14 @@ fn check_version(obj: &Map<String, Value>) -> Result<(), (String, String)> {
             ));
         }
     };
-    if version.starts_with("3.0") || version.starts_with("3.1") {
+    // 3.2 keeps 3.1's schema dialect; what it adds either changes nothing for a
+    // client or is read where it matters (`itemSchema` for streamed bodies).
+    if ["3.0", "3.1", "3.2"].iter().any(|v| version.starts_with(v)) {
         Ok(())
     } else {
         Err((
             "#/openapi".into(),
-            format!("OpenAPI version {version} is not supported; 3.0.x and 3.1.x are"),
+            format!("OpenAPI version {version} is not supported; 3.0.x, 3.1.x and 3.2.x are"),
         ))
     }
 }
@@ -158,7 +160,8 @@ fn walk(node: &mut Value, depth: usize) {
                     continue;
                 }
                 match key.as_str() {
-                    "schema" => walk_schema(child, depth + 1),
+                    // `itemSchema`: OpenAPI 3.2's schema of one item of a streamed body.
+                    "schema" | "itemSchema" => walk_schema(child, depth + 1),
                     "schemas" | "$defs" | "definitions" => {
                         if let Value::Object(map) = child {
                             map.values_mut().for_each(|s| walk_schema(s, depth + 2));

@@ -38,4 +38,5 @@ pub mod serde_impls {
 /// Response decoders generated methods pass to their call.
 pub mod decode {
     pub use crate::codec::decode::{bytes, empty, error_json, json, no_error, status_is, text};
+    pub use crate::streaming::decode::{byte_stream, events_json, events_text, json_lines};
 }

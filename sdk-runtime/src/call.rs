@@ -19,8 +19,11 @@ use crate::error::Result;
 use crate::pipeline::future::ResponseFuture;
 use crate::pipeline::interceptor::Interceptor;
 use crate::pipeline::options::CallOptions;
-use crate::pipeline::request::Request;
+use crate::pipeline::request::{FileData, Request};
 use crate::pipeline::response::Response;
+use crate::streaming::upload::Source;
+use crate::streaming::{ByteStream, Upload};
+use crate::types::Bytes;
 
 /// Sends a request described by hand through `client`'s pipeline and decodes
 /// the response with `ok` (2xx) or `err`: what [`Call::send`] does, for a
@@ -55,6 +58,39 @@ impl<'a, T: Send + 'static> Call<'a, T> {
             request: Request::new(op, CallOptions::default()),
             ok,
             err,
+        }
+    }
+
+    /// Starts a call of `op` whose success body is read as a stream (see
+    /// [`streaming`](crate::streaming)).
+    pub fn streaming(
+        client: &'a Client,
+        op: &'static Operation,
+        ok: DecodeOk<T>,
+        err: DecodeErr,
+    ) -> Self {
+        let mut call = Call::new(client, op, ok, err);
+        call.request.stream_response();
+        call
+    }
+
+    /// The same call, its success body read as a stream by `ok`, asking for
+    /// `media_type` (`text/event-stream`, say) in `Accept` when one is given.
+    pub fn into_streaming<U: Send + 'static>(
+        self,
+        ok: DecodeOk<U>,
+        media_type: Option<&'static str>,
+    ) -> Call<'a, U> {
+        let mut request = self.request;
+        request.stream_response();
+        if let Some(media_type) = media_type {
+            request.header("accept", &media_type);
+        }
+        Call {
+            client: self.client,
+            request,
+            ok,
+            err: self.err,
         }
     }
 
@@ -101,6 +137,28 @@ impl<'a, T: Send + 'static> Call<'a, T> {
     /// See [`Request::bytes_body`].
     pub fn bytes_body(&mut self, body: bytes::Bytes, content_type: &'static str) {
         self.request.bytes_body(body, content_type);
+    }
+
+    /// Sets a binary body: bytes, or a stream sent as it is read.
+    pub fn upload_body(&mut self, body: Upload, content_type: &'static str) {
+        match body.source {
+            Source::Bytes(bytes) => self.request.bytes_body(bytes, content_type),
+            Source::Stream(stream, length) => {
+                self.request.stream_body(stream, content_type);
+                if let Some(length) = length {
+                    self.request.header("content-length", &length);
+                }
+            }
+        }
+    }
+
+    /// Sends `file` as the file part `name` of the multipart body.
+    pub fn file_part(&mut self, name: &str, file: Upload) {
+        let data = match file.source {
+            Source::Bytes(bytes) => FileData::Bytes(bytes),
+            Source::Stream(stream, length) => FileData::Stream(stream, length),
+        };
+        self.request.file_part(name, data);
     }
 
     /// See [`Request::text_body`].
@@ -257,6 +315,18 @@ impl<'a, T: Send + 'static> RequestBuilder<'a, T> {
     }
 }
 
+impl<'a> RequestBuilder<'a, Bytes> {
+    /// Reads the success body as it arrives instead of into memory: the
+    /// response's status, headers and request ID are there at once, and the
+    /// body follows as a [`ByteStream`].
+    pub fn byte_stream(self) -> RequestBuilder<'a, ByteStream> {
+        RequestBuilder(
+            self.0
+                .into_streaming(crate::streaming::decode::byte_stream, None),
+        )
+    }
+}
+
 impl<'a, T: Send + 'static> IntoFuture for RequestBuilder<'a, T> {
     type Output = Result<Response<T>>;
     type IntoFuture = ResponseFuture<'a, T>;
@@ -285,6 +355,46 @@ impl<T> fmt::Debug for Call<'_, T> {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __call_impls {
+    // Operations with a binary answer get `byte_stream`.
+    ($builder:ident, $ok:ty, body, download) => {
+        $crate::__call_impls!($builder, $ok, body);
+        $crate::__call_impls!(@download $builder);
+    };
+    ($builder:ident, $ok:ty, download) => {
+        $crate::__call_impls!($builder, $ok);
+        $crate::__call_impls!(@download $builder);
+    };
+    (@download $builder:ident) => {
+        impl<'a> $builder<'a> {
+            /// Reads the success body as it arrives instead of into memory: the
+            /// response's status, headers and request ID are there at once, and
+            /// the body follows as a [`ByteStream`]($crate::ByteStream).
+            #[inline]
+            pub fn byte_stream(self) -> $crate::RequestBuilder<'a, $crate::ByteStream> {
+                $crate::RequestBuilder::from_call(
+                    self.0.into_streaming($crate::__private::decode::byte_stream, None),
+                )
+            }
+        }
+    };
+    // Multipart operations get `file_part`, to stream a file.
+    ($builder:ident, $ok:ty, multipart) => {
+        $crate::__call_impls!($builder, $ok, body);
+
+        impl<'a> $builder<'a> {
+            /// Sends `file` (bytes, or a file or stream read while it is sent) as the
+            /// file part `name`, in place of the body's field of that name.
+            #[inline]
+            pub fn file_part(
+                mut self,
+                name: &str,
+                file: impl ::core::convert::Into<$crate::Upload>,
+            ) -> Self {
+                self.0.file_part(name, file.into());
+                self
+            }
+        }
+    };
     // Operations with a request body also get `body_bytes`.
     ($builder:ident, $ok:ty, body) => {
         $crate::__call_impls!($builder, $ok);

@@ -23,11 +23,13 @@ use std::time::Duration;
 use http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::codec::decode::ErrorBody;
 use crate::types::Bytes;
 
 /// A boxed error, the `source` of transport and credential failures.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A typed error body, recovered by the caller with [`Error::body`].
+pub type ErrorBody = Box<dyn std::any::Any + Send + Sync>;
 
 /// `Result` with this crate's [`Error`] as the default error type.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
@@ -292,6 +294,24 @@ impl Error {
     pub(crate) fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
         self.inner.message = Some(message.into());
         self
+    }
+
+    /// Adds `note` to the message (after it, when there is one).
+    pub(crate) fn with_note(mut self, note: &str) -> Self {
+        let message = match self.inner.message.take() {
+            Some(message) => format!("{message}; {note}").into(),
+            None => Cow::Owned(note.to_owned()),
+        };
+        self.inner.message = Some(message);
+        self
+    }
+
+    /// [`with_note`](Self::with_note) when there is a note.
+    pub(crate) fn with_note_if(self, note: Option<&str>) -> Self {
+        match note {
+            Some(note) => self.with_note(note),
+            None => self,
+        }
     }
 
     pub(crate) fn with_source(mut self, source: impl Into<BoxError>) -> Self {

@@ -24,6 +24,8 @@
 //!   [`Response`] and [`Error`].
 //! * **Tracing**: events on target `sdk_runtime`, with secrets redacted
 //!   ([`redact`]); debug mode adds headers and bodies.
+//! * **Streaming** ([`streaming`]): event streams and JSON Lines as typed
+//!   streams, downloads and uploads that never sit whole in memory.
 //! * **Limits**: a timeout per attempt, an optional deadline per call, and a
 //!   cap on response size.
 //!
@@ -76,7 +78,7 @@ pub use sdk_macros::generate_client;
 // 2. the pipeline core: `pipeline/` (the loop, its `Stage` trait, requests, responses)
 // 3. policies, each a stage: `policy/`
 // 4. the client: `client/` (builder, configuration, which lays out the stages)
-// 5. features on top: `call`, `pagination/`, `batch/`, `webhooks/`
+// 5. features on top: `call`, `pagination/`, `batch/`, `streaming/`, `webhooks/`
 // 6. `__private`: re-exports for generated code, imported by nothing here.
 mod codec;
 pub mod contract;
@@ -93,6 +95,7 @@ mod client;
 pub mod batch;
 mod call;
 pub mod pagination;
+pub mod streaming;
 pub mod webhooks;
 
 #[doc(hidden)]
@@ -116,6 +119,7 @@ pub use policy::auth::{Credentials, CredentialsProvider};
 pub use policy::cache::{self, ResponseCache};
 pub use policy::retry::backoff;
 pub use policy::{idempotency, request_id, retry};
+pub use streaming::{ByteStream, EventStream, JsonStream, ServerSentEvent, Upload};
 
 /// Types of the `http` crate that appear in this crate's API, so callers
 /// need no direct dependency on it.

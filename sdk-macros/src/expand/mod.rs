@@ -17,7 +17,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ctxt::Ctxt;
-use crate::model::{Api, Decode, Ty};
+use crate::model::{Api, Decode, StreamKind, StreamResponse, Ty};
 use crate::{input, load, names};
 
 /// Generates the client for the macro input `tokens`.
@@ -168,6 +168,39 @@ pub(crate) fn ok_type(api: &Api, decode: &Decode, scope: Scope, rt: &Rt) -> Toke
                 _ => quote!(self::types::#name),
             }
         }
+        Decode::Stream(stream) => stream_type(api, stream, scope, rt),
         Decode::Empty | Decode::None => quote!(()),
+    }
+}
+
+/// The runtime stream type a streamed body is read as.
+pub(crate) fn stream_type(
+    api: &Api,
+    stream: &StreamResponse,
+    scope: Scope,
+    rt: &Rt,
+) -> TokenStream {
+    let root = &rt.root;
+    let item = ty_tokens(api, &stream.item, scope, rt);
+    match stream.kind {
+        StreamKind::Events { text: true } => quote!(#root::EventStream<::std::string::String>),
+        StreamKind::Events { text: false } => quote!(#root::EventStream<#item>),
+        StreamKind::JsonLines => quote!(#root::JsonStream<#item>),
+    }
+}
+
+/// The runtime decoder that reads a streamed body.
+pub(crate) fn stream_decoder(
+    api: &Api,
+    stream: &StreamResponse,
+    scope: Scope,
+    rt: &Rt,
+) -> TokenStream {
+    let private = &rt.private;
+    let item = ty_tokens(api, &stream.item, scope, rt);
+    match stream.kind {
+        StreamKind::Events { text: true } => quote!(#private::decode::events_text),
+        StreamKind::Events { text: false } => quote!(#private::decode::events_json::<#item>),
+        StreamKind::JsonLines => quote!(#private::decode::json_lines::<#item>),
     }
 }

@@ -18,8 +18,11 @@ use quote::quote;
 
 use super::client::security_tokens;
 use super::docs::doc_attrs;
-use super::{Rt, Scope, arg_type, ident, ok_type, ty_tokens};
-use crate::model::{Api, BodyKind, Decode, Group, Operation, Param, ParamLocation, binary_fields};
+use super::{Rt, Scope, arg_type, ident, ok_type, stream_decoder, stream_type, ty_tokens};
+use crate::model::{
+    Api, BodyKind, Decode, Group, Operation, Param, ParamLocation, StreamKind, StreamResponse,
+    binary_fields,
+};
 
 /// Generates the operation methods and `pub mod builders`.
 pub fn expand_ops(api: &Api, rt: &Rt) -> TokenStream {
@@ -110,7 +113,11 @@ fn expand_method(api: &Api, op: &Operation, rt: &Rt, sub: Option<()>) -> TokenSt
     let err = err_decoder(api, &op.err, rt);
     let doc = method_doc(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let call = quote!(#private::Call::new(#client, &OPERATION, #ok, #err));
+    let start = match op.ok {
+        Decode::Stream(_) => quote!(streaming),
+        _ => quote!(new),
+    };
+    let call = quote!(#private::Call::#start(#client, &OPERATION, #ok, #err));
     let wrap = match op.has_own_builder() {
         true => quote!(builders::#builder),
         false => quote!(#root::RequestBuilder::from_call),
@@ -187,8 +194,19 @@ fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
         }
     });
     let paging = super::pagination::expand_builder_methods(api, op, rt);
-    // `body_bytes` only where the document declares a request body.
-    let with_body = op.body.is_some().then(|| quote!(, body));
+    let stream = op
+        .stream_alternative
+        .as_ref()
+        .map(|stream| stream_method(api, stream, rt));
+    // `body_bytes` only where the document declares a request body, `file_part` where it
+    // is multipart, `byte_stream` where the answer is binary.
+    let flavour = match (&op.body, &op.ok) {
+        (Some(body), _) if matches!(body.kind, BodyKind::Multipart) => Some(quote!(, multipart)),
+        (Some(_), Decode::Bytes) => Some(quote!(, body, download)),
+        (Some(_), _) => Some(quote!(, body)),
+        (None, Decode::Bytes) => Some(quote!(, download)),
+        (None, _) => None,
+    };
     let doc = doc_attrs(&format!(
         "Request builder for [`{}`](super) (`{} {}`): set optional parameters, then `.await` it or call `send()`.",
         op.method_name, op.http_method, op.path
@@ -202,9 +220,37 @@ fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
             #(#setters)*
             #body
             #paging
+            #stream
         }
 
-        #private::call_impls!(#builder, #ok_ty #with_body);
+        #private::call_impls!(#builder, #ok_ty #flavour);
+    }
+}
+
+/// The builder method that reads the response as the stream it also offers.
+fn stream_method(api: &Api, stream: &StreamResponse, rt: &Rt) -> TokenStream {
+    let root = &rt.root;
+    let ty = stream_type(api, stream, Scope::Builders, rt);
+    let decoder = stream_decoder(api, stream, Scope::Builders, rt);
+    let media = &stream.media_type;
+    let (name, doc) = match stream.kind {
+        StreamKind::Events { .. } => (
+            "event_stream",
+            format!("Asks for `{media}` and reads the answer as a stream of events."),
+        ),
+        StreamKind::JsonLines => (
+            "json_stream",
+            format!("Asks for `{media}` and reads the answer as a stream of JSON items."),
+        ),
+    };
+    let name = ident(name);
+    let doc = doc_attrs(&doc);
+    quote! {
+        #doc
+        #[inline]
+        pub fn #name(self) -> #root::RequestBuilder<'a, #ty> {
+            #root::RequestBuilder::from_call(self.0.into_streaming(#decoder, ::core::option::Option::Some(#media)))
+        }
     }
 }
 
@@ -272,8 +318,8 @@ fn body_parts(
             )
         }
         BodyKind::Bytes => (
-            quote!(impl ::core::convert::Into<#root::types::Bytes>),
-            quote!(#call.bytes_body(body.into(), #ct);),
+            quote!(impl ::core::convert::Into<#root::Upload>),
+            quote!(#call.upload_body(body.into(), #ct);),
         ),
         BodyKind::Text => (
             quote!(impl ::core::convert::Into<::std::string::String>),
@@ -295,6 +341,7 @@ fn ok_decoder(api: &Api, decode: &Decode, rt: &Rt) -> TokenStream {
             let name = ident(name);
             quote!(self::types::#name::__decode)
         }
+        Decode::Stream(stream) => stream_decoder(api, stream, Scope::Root, rt),
         Decode::Empty | Decode::None => quote!(#private::decode::empty),
     }
 }

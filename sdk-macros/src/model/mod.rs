@@ -20,7 +20,9 @@ use crate::names;
 
 pub use batch::{Batch, Entries, Wrap};
 pub use ops::bodies::binary_fields;
-pub use ops::{Body, BodyKind, Decode, Group, Operation, Param, ParamLocation};
+pub use ops::{
+    Body, BodyKind, Decode, Group, Operation, Param, ParamLocation, StreamKind, StreamResponse,
+};
 pub use pagination::{Pagination, Style as PagingStyle};
 pub use schema::{Field, Ty, TypeDef, TypeKind, Variant};
 pub use security::{Scheme, SchemeKind};

@@ -13,6 +13,7 @@ use crate::pointer;
 pub(crate) mod bodies;
 #[cfg(test)]
 mod contract_tests;
+mod streams;
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -29,6 +30,10 @@ const BUILDER_METHODS: &[&str] = &[
     "interceptor",
     "into_future",
     "body_bytes",
+    "byte_stream",
+    "event_stream",
+    "json_stream",
+    "file_part",
     "items",
     "pages",
     "request",
@@ -71,6 +76,9 @@ pub struct Operation {
     pub body: Option<Body>,
     pub ok: Decode,
     pub err: Decode,
+    /// A stream a success response offers besides the body `ok` decodes
+    /// (JSON and `text/event-stream`, say): a builder method takes it.
+    pub stream_alternative: Option<StreamResponse>,
     pub security: Option<Vec<Vec<usize>>>,
     /// JSON pointer of the operation object.
     pub pointer: String,
@@ -88,6 +96,11 @@ impl Operation {
         !self.optional.is_empty()
             || self.body.as_ref().is_some_and(|b| !b.required)
             || self.pagination.is_some()
+            || self.stream_alternative.is_some()
+            || self
+                .body
+                .as_ref()
+                .is_some_and(|b| matches!(b.kind, BodyKind::Multipart))
     }
 }
 
@@ -165,11 +178,32 @@ pub enum Decode {
     Json(Ty),
     Text,
     Bytes,
+    /// A body read as it arrives: events or JSON records.
+    Stream(Box<StreamResponse>),
     /// Several statuses with different bodies: an enum named `name` in `types`.
     Enum {
         name: String,
         variants: Vec<DecodeVariant>,
     },
+}
+
+/// A success body read as a stream of items.
+#[derive(Clone, PartialEq)]
+pub struct StreamResponse {
+    pub kind: StreamKind,
+    /// The type of one item (an event's data, a JSON record).
+    pub item: Ty,
+    /// The media type, sent as `Accept` when the stream is the alternative.
+    pub media_type: String,
+}
+
+/// The framing of a stream.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum StreamKind {
+    /// `text/event-stream`; `text` when the data is delivered as text, not JSON.
+    Events { text: bool },
+    /// JSON Lines, NDJSON, JSON text sequences.
+    JsonLines,
 }
 
 #[derive(Clone, PartialEq)]
@@ -315,7 +349,7 @@ impl OpContext<'_> {
         let (required, optional) =
             self.params(types, &builder_name, &mut param_names, idempotency_header);
         let body = self.body(types, &builder_name);
-        let (ok, err) = self.responses(types, &builder_name);
+        let (ok, err, stream_alternative) = self.responses(types, &builder_name);
         Operation {
             id,
             method_name,
@@ -334,6 +368,7 @@ impl OpContext<'_> {
             body,
             ok,
             err,
+            stream_alternative,
             security: self
                 .op
                 .get("security")

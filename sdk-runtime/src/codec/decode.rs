@@ -11,25 +11,35 @@
 //! for error bodies. A generated decoder for an operation with several
 //! documented statuses matches on [`status_is`] and calls one of them.
 
-use std::any::Any;
 use std::fmt;
 
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
+use crate::codec::unread::UnreadBody;
 use crate::types::Bytes;
 
 /// The parts of a finished response a decoder may look at.
 ///
-/// The body has already been read in full (within the client's size cap).
+/// The body has already been read in full (within the client's size cap),
+/// except for operations that stream it: their success body is left
+/// [unread](Self::unread_body) for the stream to read.
 #[derive(Clone, Copy, Debug)]
 pub struct ResponseParts<'a> {
     /// The final status, after retries.
     pub status: StatusCode,
     /// The response headers.
     pub headers: &'a HeaderMap,
-    /// The complete response body.
+    /// The complete response body (empty when it was left unread).
     pub body: &'a [u8],
+    pub(crate) unread: Option<&'a UnreadBody>,
+}
+
+impl<'a> ResponseParts<'a> {
+    /// The success body of a streaming operation, not read yet.
+    pub fn unread_body(&self) -> Option<&'a UnreadBody> {
+        self.unread
+    }
 }
 
 /// Decodes a successful (2xx) response into `T`.
@@ -38,8 +48,7 @@ pub type DecodeOk<T> = fn(&ResponseParts<'_>) -> Result<T, DecodeError>;
 /// Decodes an error response into a typed body, or `None` when it has none.
 pub type DecodeErr = fn(&ResponseParts<'_>) -> Option<ErrorBody>;
 
-/// A typed error body, recovered by the caller with [`Error::body`](crate::Error::body).
-pub type ErrorBody = Box<dyn Any + Send + Sync>;
+pub use crate::error::ErrorBody;
 
 /// Why a response body could not be decoded.
 ///
@@ -161,6 +170,7 @@ mod tests {
             status: StatusCode::from_u16(status).unwrap(),
             headers,
             body,
+            unread: None,
         }
     }
 

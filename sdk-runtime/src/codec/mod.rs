@@ -9,11 +9,16 @@
 //! * [`serde_impls`]: helpers of the `Serialize`/`Deserialize` impls generated
 //!   for a document's types;
 //! * [`binary`]: `format: binary` and `byte` values;
-//! * [`headers`]: `Retry-After` and friends.
+//! * [`headers`]: `Retry-After` and friends;
+//! * [`unread`]: a success body left for a stream to read;
+//! * [`sse`] and [`lines`]: the framing of event streams and JSON Lines.
 
 pub(crate) mod binary;
 pub(crate) mod decode;
 pub(crate) mod encode;
 pub(crate) mod headers;
+pub(crate) mod lines;
 pub(crate) mod node;
 pub(crate) mod serde_impls;
+pub(crate) mod sse;
+pub(crate) mod unread;

@@ -22,6 +22,8 @@
 //! 4. **Finish**: the last response, whatever its status, becomes a
 //!    [`RawResponse`]: a 2xx goes to the success decoder, anything else
 //!    becomes a status error with the typed error body and the request ID.
+//!    A call that streams its success body left a 2xx body unread in step 2;
+//!    it goes to the decoder as chunks still to come ([`body_stream`]).
 //!
 //! # Cost
 //!
@@ -40,9 +42,11 @@ use http::header::CONTENT_TYPE;
 use tokio::time::Instant;
 
 use crate::codec::decode::{DecodeErr, DecodeOk};
+use crate::codec::unread::{BodyChunks, StreamContext, UnreadBody};
 use crate::error::{self, Error, Kind, Result};
 use crate::redact::Redactor;
 
+pub(crate) mod body_stream;
 pub(crate) mod future;
 pub mod interceptor;
 pub(crate) mod options;
@@ -52,6 +56,7 @@ pub(crate) mod response;
 pub(crate) mod stage;
 pub(crate) mod target;
 
+use body_stream::body_chunks;
 use future::{RawFuture, ResponseFuture};
 use receive::{Head, attempt_timeout_message, receive, timed_out};
 use request::Request;
@@ -145,8 +150,9 @@ impl Pipeline {
                         let sending = self.send(&mut call, outgoing);
                         let received = match sending {
                             Ok(sending) => {
+                                let stream = call.request.stream_response;
                                 let receiving =
-                                    receive(self.max_response_bytes, sending, &mut head);
+                                    receive(self.max_response_bytes, stream, sending, &mut head);
                                 match bound {
                                     Some(at) => tokio::time::timeout_at(at, receiving).await.ok(),
                                     None => Some(receiving.await),
@@ -286,24 +292,62 @@ fn with_url(error: Error, target: Target<'_>) -> Error {
     }
 }
 
+/// Why a failure that called for a retry was not retried.
+const NOT_REPLAYABLE: &str =
+    "not retried: the request body is a stream, which can be sent only once";
+
+/// What the errors of a streamed body quote.
+fn stream_context(response: &Received, call: &Exchange<'_, '_>) -> StreamContext {
+    StreamContext {
+        status: response.status,
+        request_id: response.request_id.clone(),
+        url: call.target.shown().to_owned(),
+    }
+}
+
 fn finish<'a>(
     result: Result<Received, AttemptError>,
     call: Exchange<'_, 'a>,
 ) -> Result<RawResponse<'a>> {
     let (attempts, retryable, exhausted) =
         (call.attempt, call.retryable, call.retry_budget_exhausted);
+    let not_retried = call.body_not_replayable.then_some(NOT_REPLAYABLE);
     match result {
-        Ok(r) => Ok(RawResponse {
-            status: r.status,
-            headers: r.headers,
-            body: r.body,
-            request_id: r.request_id,
-            attempts,
-            retryable,
-            retry_budget_exhausted: exhausted,
-            target: call.target,
-        }),
+        Ok(mut r) => {
+            let unread = match r.unread.take() {
+                Some(response) => Some(UnreadBody::new(
+                    body_chunks(
+                        response,
+                        call.attempt_timeout,
+                        call.deadline,
+                        stream_context(&r, &call),
+                    ),
+                    stream_context(&r, &call),
+                )),
+                // A streaming call answered from the cache: the stream reads
+                // the stored body.
+                None if call.request.stream_response && r.status.is_success() => {
+                    let chunk = std::mem::take(&mut r.body);
+                    let chunks: BodyChunks = Box::pin(futures::stream::iter([Ok(chunk)]));
+                    Some(UnreadBody::new(chunks, stream_context(&r, &call)))
+                }
+                None => None,
+            };
+            Ok(RawResponse {
+                status: r.status,
+                headers: r.headers,
+                body: r.body,
+                request_id: r.request_id,
+                attempts,
+                retryable,
+                retry_budget_exhausted: exhausted,
+                target: call.target,
+                unread,
+                note: not_retried,
+            })
+        }
         Err(e) => Err(with_url(e.error, call.target)
+            .with_note_if(not_retried)
             .with_attempts(attempts)
             .with_retryable(retryable)
             .with_retry_budget_exhausted(exhausted)),

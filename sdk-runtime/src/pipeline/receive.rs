@@ -1,4 +1,5 @@
-//! One attempt's response: awaited and read in full, up to the size cap.
+//! One attempt's response: awaited and read in full, up to the size cap
+//! (or, for a call that streams its success body, up to the head).
 //!
 //! Split from the execute loop because it is the one part that touches the
 //! wire: the head is kept as soon as it arrives (so a timeout while the body
@@ -47,6 +48,7 @@ pub(crate) fn attempt_timeout_message(timeout: Duration) -> String {
 /// the head or reading a slow body.
 pub(crate) async fn receive(
     cap: usize,
+    stream: bool,
     sending: impl Future<Output = reqwest::Result<reqwest::Response>>,
     head: &mut Head,
 ) -> Result<Received, AttemptError> {
@@ -57,6 +59,16 @@ pub(crate) async fn receive(
     };
     let mut response = sending.await.map_err(transport)?;
     let status = response.status();
+    if stream && status.is_success() {
+        let headers = std::mem::take(response.headers_mut());
+        return Ok(Received {
+            status,
+            headers,
+            body: Bytes::new(),
+            request_id: None,
+            unread: Some(response),
+        });
+    }
     *head = Some((status, std::mem::take(response.headers_mut())));
     let too_large = |head: &mut Head| {
         let error = Error::new(Kind::Body).with_message(format!(
@@ -100,6 +112,7 @@ pub(crate) async fn receive(
         headers,
         body: body.into_bytes(),
         request_id: None,
+        unread: None,
     })
 }
 

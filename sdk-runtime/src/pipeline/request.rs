@@ -45,6 +45,8 @@ pub struct Request {
     pub(crate) cookies: Vec<(String, String)>,
     pub(crate) body: Body,
     pub(crate) error: Option<Error>,
+    /// Leave a 2xx body unread, for a stream to read as it arrives.
+    pub(crate) stream_response: bool,
 }
 
 impl Request {
@@ -59,7 +61,14 @@ impl Request {
             cookies: Vec::new(),
             body: Body::Empty,
             error: None,
+            stream_response: false,
         }
+    }
+
+    /// Leaves a successful response's body unread, for a stream to read as
+    /// it arrives (error bodies are still read in full).
+    pub fn stream_response(&mut self) {
+        self.stream_response = true;
     }
 
     /// Substitutes `{name}` in the path template with `value`, encoded as one
@@ -170,7 +179,35 @@ impl Request {
                 Err(message) => return self.fail(message),
             }
         }
-        self.body = Body::Multipart(parts);
+        self.body = Body::Multipart(parts, Vec::new());
+    }
+
+    /// Sends `data` as the file part `name` of the multipart body, in place
+    /// of a part of that name; a streamed file makes the request one that is
+    /// never retried.
+    pub fn file_part(&mut self, name: &str, data: FileData) {
+        if matches!(self.body, Body::Empty) {
+            self.body = Body::Multipart(Vec::new(), Vec::new());
+        }
+        let Body::Multipart(parts, streamed) = &mut self.body else {
+            return self.fail(format!(
+                "file part `{name}`: the request body is not multipart"
+            ));
+        };
+        parts.retain(|p| p.name != name);
+        streamed.retain(|f| f.name != name);
+        match data {
+            FileData::Bytes(data) => parts.push(Part {
+                name: name.to_owned(),
+                data,
+                file: true,
+            }),
+            FileData::Stream(body, length) => streamed.push(StreamedFile {
+                name: name.to_owned(),
+                body: Some(body),
+                length,
+            }),
+        }
     }
 
     /// Sets a raw byte body.
@@ -205,8 +242,10 @@ impl Request {
             Body::Buffered(bytes, content_type) => {
                 Body::Buffered(bytes.clone(), content_type.clone())
             }
-            Body::Multipart(parts) => Body::Multipart(parts.clone()),
-            Body::Stream(..) => return None,
+            Body::Multipart(parts, streamed) if streamed.is_empty() => {
+                Body::Multipart(parts.clone(), Vec::new())
+            }
+            Body::Multipart(..) | Body::Stream(..) => return None,
         };
         if self.error.is_some() {
             return None;
@@ -220,6 +259,7 @@ impl Request {
             cookies: self.cookies.clone(),
             body,
             error: None,
+            stream_response: self.stream_response,
         })
     }
 }
@@ -244,7 +284,8 @@ impl fmt::Debug for Request {
 pub(crate) enum Body {
     Empty,
     Buffered(Bytes, HeaderValue),
-    Multipart(Vec<Part>),
+    /// Parts in memory, and file parts streamed (taken by the first attempt).
+    Multipart(Vec<Part>, Vec<StreamedFile>),
     /// Taken by the first attempt.
     Stream(Option<reqwest::Body>, HeaderValue),
 }
@@ -252,7 +293,11 @@ pub(crate) enum Body {
 impl Body {
     /// Whether the body can be sent again after a failed attempt.
     pub(crate) fn is_replayable(&self) -> bool {
-        !matches!(self, Body::Stream(..))
+        match self {
+            Body::Stream(..) => false,
+            Body::Multipart(_, streamed) => streamed.is_empty(),
+            Body::Empty | Body::Buffered(..) => true,
+        }
     }
 
     /// The bytes as sent: empty for no body, `None` for a multipart or
@@ -261,7 +306,7 @@ impl Body {
         match self {
             Body::Empty => Some(&[]),
             Body::Buffered(bytes, _) => Some(bytes),
-            Body::Multipart(_) | Body::Stream(..) => None,
+            Body::Multipart(..) | Body::Stream(..) => None,
         }
     }
 
@@ -270,7 +315,7 @@ impl Body {
     pub(crate) fn content_type(&self) -> Option<&HeaderValue> {
         match self {
             Body::Buffered(_, content_type) | Body::Stream(_, content_type) => Some(content_type),
-            Body::Empty | Body::Multipart(_) => None,
+            Body::Empty | Body::Multipart(..) => None,
         }
     }
 }
@@ -291,8 +336,8 @@ impl Body {
             Body::Buffered(bytes, _) => {
                 *request.body_mut() = Some(bytes.clone().into());
             }
-            Body::Multipart(parts) => {
-                let form = multipart_form(parts)?;
+            Body::Multipart(parts, streamed) => {
+                let form = multipart_form(parts, streamed)?;
                 // reqwest writes the boundary into the content type.
                 request = reqwest::RequestBuilder::from_parts(http.clone(), request)
                     .multipart(form)
@@ -313,21 +358,65 @@ impl Body {
     }
 }
 
-fn multipart_form(parts: &[Part]) -> Result<reqwest::multipart::Form, Error> {
+fn multipart_form(
+    parts: &[Part],
+    streamed: &mut [StreamedFile],
+) -> Result<reqwest::multipart::Form, Error> {
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
         let mut p = reqwest::multipart::Part::stream(part.data.clone());
         if part.file {
-            p = p
-                .file_name(part.name.clone())
-                .mime_str("application/octet-stream")
-                .map_err(|e| {
-                    error::builder("invalid multipart content type").with_source(e.without_url())
-                })?;
+            p = as_file(p, &part.name)?;
         }
         form = form.part(part.name.clone(), p);
     }
+    for file in streamed {
+        let Some(body) = file.body.take() else {
+            return Err(error::builder("a streaming body can be sent only once"));
+        };
+        let p = match file.length {
+            Some(length) => reqwest::multipart::Part::stream_with_length(body, length),
+            None => reqwest::multipart::Part::stream(body),
+        };
+        form = form.part(file.name.clone(), as_file(p, &file.name)?);
+    }
     Ok(form)
+}
+
+fn as_file(part: reqwest::multipart::Part, name: &str) -> Result<reqwest::multipart::Part, Error> {
+    part.file_name(name.to_owned())
+        .mime_str("application/octet-stream")
+        .map_err(|e| error::builder("invalid multipart content type").with_source(e.without_url()))
+}
+
+/// A file part of a multipart body, sent as it is read.
+pub(crate) struct StreamedFile {
+    name: String,
+    body: Option<reqwest::Body>,
+    length: Option<u64>,
+}
+
+impl StreamedFile {
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The content of a file part ([`Request::file_part`]).
+pub enum FileData {
+    /// Bytes in memory.
+    Bytes(Bytes),
+    /// A body read while it is sent, with its length when known.
+    Stream(reqwest::Body, Option<u64>),
+}
+
+impl fmt::Debug for FileData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileData::Bytes(bytes) => write!(f, "Bytes({} bytes)", bytes.len()),
+            FileData::Stream(_, length) => write!(f, "Stream({length:?})"),
+        }
+    }
 }
 
 impl fmt::Debug for Body {
@@ -335,7 +424,9 @@ impl fmt::Debug for Body {
         match self {
             Body::Empty => f.write_str("Empty"),
             Body::Buffered(bytes, ct) => write!(f, "Buffered({} bytes, {ct:?})", bytes.len()),
-            Body::Multipart(parts) => write!(f, "Multipart({} parts)", parts.len()),
+            Body::Multipart(parts, streamed) => {
+                write!(f, "Multipart({} parts)", parts.len() + streamed.len())
+            }
             Body::Stream(_, ct) => write!(f, "Stream({ct:?})"),
         }
     }

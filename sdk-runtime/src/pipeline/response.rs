@@ -13,6 +13,7 @@ use std::time::SystemTime;
 use http::{HeaderMap, StatusCode};
 
 use crate::codec::decode::{DecodeErr, DecodeOk, ErrorBody, ResponseParts};
+use crate::codec::unread::UnreadBody;
 use crate::error::{Error, Kind};
 use crate::pipeline::target::Target;
 use crate::types::Bytes;
@@ -154,6 +155,10 @@ pub(crate) struct RawResponse<'a> {
     /// For the error this response may become; the redacted `METHOD url`
     /// is rendered only then.
     pub(crate) target: Target<'a>,
+    /// The success body of a streaming call, not read yet.
+    pub(crate) unread: Option<UnreadBody>,
+    /// Added to the message of the error this response may become.
+    pub(crate) note: Option<&'static str>,
 }
 
 impl RawResponse<'_> {
@@ -178,6 +183,7 @@ impl RawResponse<'_> {
             status: self.status,
             headers: &self.headers,
             body: &self.body,
+            unread: self.unread.as_ref(),
         }
     }
 
@@ -198,5 +204,6 @@ impl RawResponse<'_> {
             .with_attempts(self.attempts)
             .with_retryable(self.retryable && is_status)
             .with_retry_budget_exhausted(self.retry_budget_exhausted && is_status)
+            .with_note_if(self.note)
     }
 }

@@ -94,6 +94,8 @@ pub(crate) struct Exchange<'r, 'p> {
     pub(crate) retryable: bool,
     /// Set when retries stopped because the client's retry budget was spent.
     pub(crate) retry_budget_exhausted: bool,
+    /// Set when a retry was called for but the body, a stream, cannot be sent again.
+    pub(crate) body_not_replayable: bool,
     /// State a stage keeps from `before_attempt` to `after_response` (or
     /// `on_error`) of the same attempt; emptied before every attempt.
     pub(crate) attempt_state: StateMap,
@@ -114,6 +116,7 @@ impl<'r, 'p> Exchange<'r, 'p> {
             retry_in: None,
             retryable: false,
             retry_budget_exhausted: false,
+            body_not_replayable: false,
             attempt_state: StateMap::default(),
             call_state: StateMap::default(),
         }
@@ -169,6 +172,8 @@ pub(crate) struct Received {
     pub(crate) body: Bytes,
     /// Set by the request-ID stage.
     pub(crate) request_id: Option<String>,
+    /// A 2xx body left unread because the call streams it (`body` is empty).
+    pub(crate) unread: Option<reqwest::Response>,
 }
 
 /// An attempt that ended without a complete response.

@@ -244,6 +244,7 @@ pub(crate) fn lookup(
             headers: entry.headers,
             body: entry.body,
             request_id: None,
+            unread: None,
         });
     }
     if let Some(etag) = &entry.etag {
@@ -293,18 +294,23 @@ impl Tracked {
                 headers,
                 body: stale.body.clone(),
                 request_id: received.request_id,
+                unread: None,
             };
         }
         shared.misses.fetch_add(1, Ordering::Relaxed);
-        let stored = received.status == StatusCode::OK && !self.request_no_store && {
-            match Entry::from_response(&received, &self.request_headers, self.location) {
-                Some(entry) => cache.insert(key, entry),
-                None => {
-                    cache.store().remove(&key);
-                    false
+        // A streamed body is not here to store.
+        let stored = received.status == StatusCode::OK
+            && received.unread.is_none()
+            && !self.request_no_store
+            && {
+                match Entry::from_response(&received, &self.request_headers, self.location) {
+                    Some(entry) => cache.insert(key, entry),
+                    None => {
+                        cache.store().remove(&key);
+                        false
+                    }
                 }
-            }
-        };
+            };
         trace(self.operation, &self.url, "miss", stored);
         received
     }

@@ -175,10 +175,11 @@ fn body_preview(redactor: &Redactor, body: &Body, limit: usize) -> Option<String
     match body {
         Body::Empty => None,
         Body::Buffered(bytes, _) => Some(redactor.body(bytes, limit)),
-        Body::Multipart(parts) => {
+        Body::Multipart(parts, streamed) => {
             let names: Vec<String> = parts
                 .iter()
                 .map(|p| format!("{} ({} bytes)", p.name, p.data.len()))
+                .chain(streamed.iter().map(|f| format!("{} (stream)", f.name())))
                 .collect();
             Some(format!("<multipart: {}>", names.join(", ")))
         }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Body, BodyKind, Decode, DecodeVariant, OpContext};
+use super::{Body, BodyKind, Decode, DecodeVariant, OpContext, StreamResponse, streams};
 use crate::model::refs;
 use crate::model::schema::{Ty, TypeDef, TypeKind, TypeSpace};
 use crate::names::{self, Namespace};
@@ -73,8 +73,13 @@ impl OpContext<'_> {
         })
     }
 
-    /// How successful and failed responses decode.
-    pub(super) fn responses(&self, types: &mut TypeSpace<'_>, owner: &str) -> (Decode, Decode) {
+    /// How successful and failed responses decode, and the stream a
+    /// success response also offers when it is not the one decoded.
+    pub(super) fn responses(
+        &self,
+        types: &mut TypeSpace<'_>,
+        owner: &str,
+    ) -> (Decode, Decode, Option<StreamResponse>) {
         let ptr = pointer::push(self.ptr, "responses");
         if let Some(other) = self.op.get("responses").filter(|v| !v.is_object()) {
             self.cx.error_at(
@@ -86,11 +91,12 @@ impl OpContext<'_> {
             );
         }
         let Some(map) = self.op.get("responses").and_then(Value::as_object) else {
-            return (Decode::Json(Ty::Value), Decode::None);
+            return (Decode::Json(Ty::Value), Decode::None, None);
         };
         let has_success = map.keys().any(|k| k.starts_with('2'));
         let mut ok = Vec::new();
         let mut err = Vec::new();
+        let mut alternative = None;
         for (status, node) in map {
             let success = status.starts_with('2') || (status == "default" && !has_success);
             let node_ptr = pointer::push(&ptr, status);
@@ -105,14 +111,29 @@ impl OpContext<'_> {
             };
             let decode = self.response_decode(types, node, &node_ptr, &hint);
             if success {
+                if !matches!(decode, Decode::Stream(_))
+                    && alternative.is_none()
+                    && let Some(content) = node.get("content").and_then(Value::as_object)
+                {
+                    let content_ptr = pointer::push(&node_ptr, "content");
+                    alternative = self.response_stream(types, content, &content_ptr, &hint);
+                }
                 ok.push((status.clone(), word, decode));
             } else if decode != Decode::Empty {
                 err.push((status.clone(), word, decode));
             }
         }
+        // A stream is the whole answer: other success statuses are not decoded beside it.
+        if let Some(at) = ok
+            .iter()
+            .position(|(_, _, d)| matches!(d, Decode::Stream(_)))
+        {
+            ok = vec![ok.swap_remove(at)];
+            alternative = None;
+        }
         let ok = combine(types, ok, &format!("{owner} Response"), Decode::Empty);
         let err = combine(types, err, &format!("{owner} Error"), Decode::None);
-        (ok, err)
+        (ok, err, alternative)
     }
 
     fn response_decode(
@@ -133,6 +154,12 @@ impl OpContext<'_> {
             return Decode::Empty;
         };
         let lower = media.to_ascii_lowercase();
+        if streams::stream_kind(&lower).is_some() {
+            let content_ptr = pointer::push(ptr, "content");
+            if let Some(stream) = self.response_stream(types, content, &content_ptr, hint) {
+                return Decode::Stream(Box::new(stream));
+            }
+        }
         if is_json(&lower) {
             let schema_ptr = pointer::push(
                 &pointer::push(&pointer::push(ptr, "content"), media),
@@ -204,6 +231,9 @@ fn status_word(status: &str) -> String {
 }
 
 fn is_json(lower: &str) -> bool {
+    if streams::stream_kind(lower).is_some() {
+        return false;
+    }
     lower.starts_with("application/json")
         || lower.contains("+json")
         || lower.ends_with("/json")
@@ -214,7 +244,9 @@ fn is_json(lower: &str) -> bool {
 fn best_media(content: &serde_json::Map<String, Value>) -> Option<(&str, &Value)> {
     let rank = |m: &str| {
         let m = m.to_ascii_lowercase();
-        if m.starts_with("application/json") {
+        if streams::stream_kind(&m).is_some() {
+            5
+        } else if is_json(&m) && m.starts_with("application/json") {
             0
         } else if is_json(&m) {
             1

@@ -52,6 +52,7 @@ fn received(body: &'static str) -> Received {
         headers: headers(&[("etag", "\"v1\"")]),
         body: Bytes::from_static(body.as_bytes()),
         request_id: None,
+        unread: None,
     }
 }
 

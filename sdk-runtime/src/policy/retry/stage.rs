@@ -56,7 +56,11 @@ impl Retry {
     ) {
         call.retryable = self.policy.should_retry(failure);
         let max_retries = (call.request.options.max_retries).unwrap_or(self.policy.max_retries());
-        if !call.retryable || call.attempt > max_retries || !call.request.body.is_replayable() {
+        if !call.retryable || call.attempt > max_retries {
+            return;
+        }
+        if !call.request.body.is_replayable() {
+            call.body_not_replayable = true;
             return;
         }
         if let Some(budget) = &self.budget {
