@@ -25,7 +25,8 @@ fn demo_runs_every_step() {
         "ok: one attempt, typed error body, request id in the message",
         "ok: events carry the request id; the key appears nowhere",
         "ok: the signed event decodes to OrderPaid; a tampered one is rejected",
-        "All 7 checks passed",
+        "ok: one typed event per order, in order; Last-Event-ID resumes after it",
+        "All 8 checks passed",
     ] {
         assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
     }

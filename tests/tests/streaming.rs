@@ -403,3 +403,41 @@ async fn uploads_stream_from_a_file_and_are_never_retried() {
     assert_eq!(stored.size as usize, received);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn a_whole_event_stream_from_wiremock_in_one_chunk() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let mock = MockServer::start().await;
+    let body = "\u{feff}: comment\rdata: {\"seq\": 1, \"price\": 1}\r\rdata: {\"seq\": 2,\ndata: \"price\": 2}\n\ndata: not json\n\ndata: {\"seq\": 3, \"price\": 3}\n\ndata: [DONE]\n\n";
+    Mock::given(method("GET"))
+        .and(path("/ticks"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(body, "text/event-stream")
+                .insert_header("x-request-id", "req-wm"),
+        )
+        .expect(1)
+        .mount(&mock)
+        .await;
+    let client = api::Client::builder().base_url(mock.uri()).build().unwrap();
+    let events = collect(client.stream_ticks().await.unwrap().into_inner()).await;
+    assert_eq!(events.len(), 4);
+    assert_eq!(
+        events[0].as_ref().unwrap().data.seq,
+        1,
+        "BOM, CR-only lines and a comment"
+    );
+    assert_eq!(events[1].as_ref().unwrap().data.seq, 2);
+    let bad = events[2].as_ref().unwrap_err();
+    assert!(
+        bad.is_decode() && bad.request_id() == Some("req-wm"),
+        "{bad}"
+    );
+    assert_eq!(
+        events[3].as_ref().unwrap().data.seq,
+        3,
+        "the stream goes on after a bad event"
+    );
+}

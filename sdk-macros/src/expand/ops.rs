@@ -272,6 +272,19 @@ fn method_doc(op: &Operation) -> TokenStream {
         "Sends a `{}` request to `{}`.",
         op.http_method, op.path
     ));
+    let streamed = match &op.ok {
+        Decode::Stream(stream) => Some((&**stream, "The answer")),
+        _ => op
+            .stream_alternative
+            .as_ref()
+            .map(|s| (s, "With `.event_stream()` / `.json_stream()`, the answer")),
+    };
+    if let Some((stream, what)) = streamed {
+        text.push_str(&format!(
+            " {what} (`{}`) is read as it arrives, one item at a time.",
+            stream.media_type
+        ));
+    }
     doc_attrs(&text)
 }
 

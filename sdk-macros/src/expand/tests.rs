@@ -30,6 +30,13 @@ fn kitchen_sink() {
     insta::assert_snapshot!(expand("spec/kitchen-sink.yaml"));
 }
 
+/// Streamed bodies: event streams (3.2 `itemSchema`, 3.0 `schema`, text), JSON Lines,
+/// downloads and uploads.
+#[test]
+fn streaming() {
+    insta::assert_snapshot!(expand("spec/streaming.yaml"));
+}
+
 #[test]
 fn wild_documents() {
     for doc in ["openapi-31", "wild-30", "webhooks-only-31"] {

@@ -220,6 +220,57 @@ async fn run(tour: &mut Tour) -> Result<(), Box<dyn std::error::Error>> {
         "the signed event decodes to OrderPaid; a tampered one is rejected",
     );
 
+    tour.step("8. Orders as a typed stream of server-sent events");
+    for amount_cents in [1_500, 9_900] {
+        let more = api::types::NewOrder {
+            amount_cents,
+            ..order.clone()
+        };
+        client.orders().create_order(&more).await?;
+    }
+    let expected = server.state().order_count();
+    let response = client.orders().stream_order_events().await?;
+    println!(
+        "   {} with request id {:?} before the first event",
+        response.status(),
+        response.request_id()
+    );
+    let mut events = response.into_inner();
+    let mut ids = Vec::new();
+    while let Some(event) = futures::StreamExt::next(&mut events).await {
+        let event = event?;
+        if ids.is_empty() {
+            println!(
+                "   first event: `{}` id {:?}, order of {} {:?}",
+                event.event, event.id, event.data.amount_cents, event.data.currency
+            );
+        }
+        ids.push(event.data.id);
+    }
+    println!(
+        "   {} events, then `data: [DONE]` ended the stream",
+        ids.len()
+    );
+    let resumed = match ids.first() {
+        Some(first) => {
+            let response = client
+                .orders()
+                .stream_order_events()
+                .last_event_id(first)
+                .await?;
+            futures::StreamExt::count(response.into_inner()).await
+        }
+        None => 0,
+    };
+    println!(
+        "   resumed with Last-Event-ID {:?}: {resumed} events",
+        ids.first()
+    );
+    tour.check(
+        ids.len() == expected && expected > 0 && resumed == expected - 1,
+        "one typed event per order, in order; Last-Event-ID resumes after it",
+    );
+
     server.shutdown().await?;
     Ok(())
 }

@@ -8,10 +8,10 @@
 //! rather than axum's plain-text rejection.
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
@@ -48,6 +48,7 @@ pub(super) fn router(state: ServerState) -> Router {
         .route("/users/batch", post(create_users))
         .route("/users/{user_id}", get(get_user))
         .route("/orders", get(list_orders).post(create_order))
+        .route("/orders/events", get(order_events))
         .route("/orders/{order_id}", get(get_order))
         // `route_layer`s run inner-first: the last one added is the outermost.
         .route_layer(from_fn_with_state(state.clone(), idempotency::idempotent))
@@ -140,6 +141,34 @@ async fn list_orders(
     let (after, limit) = list_params(query)?;
     let page = state.list_orders(after.as_deref(), limit)?;
     Ok((StatusCode::OK, Json(list(page))))
+}
+
+/// Every order as one server-sent event, each in a chunk of its own, then `[DONE]`;
+/// `Last-Event-ID` resumes after that order.
+async fn order_events(State(state): State<ServerState>, headers: HeaderMap) -> Response {
+    let resume_after = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut orders = state.orders();
+    if let Some(after) = resume_after
+        && let Some(at) = orders.iter().position(|o| o.id == after)
+    {
+        orders.drain(..=at);
+    }
+    let events = orders
+        .into_iter()
+        .map(|order| {
+            let data = serde_json::to_string(&order).unwrap_or_default();
+            format!("event: order\nid: {}\ndata: {data}\n\n", order.id)
+        })
+        .chain(std::iter::once("data: [DONE]\n\n".to_owned()))
+        .map(|event| Ok::<_, std::convert::Infallible>(Bytes::from(event)));
+    (
+        [(header::CONTENT_TYPE, "text/event-stream")],
+        Body::from_stream(futures::stream::iter(events)),
+    )
+        .into_response()
 }
 
 async fn not_found(method: Method, uri: Uri) -> Response {
