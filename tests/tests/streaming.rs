@@ -181,7 +181,8 @@ async fn upload(State(server): State<Server>, headers: HeaderMap, body: Bytes) -
         .into_response()
 }
 
-async fn start() -> (api::Client, Server) {
+/// The test server, and its URL.
+async fn serve() -> (String, Server) {
     let server = Server::default();
     let app = Router::new()
         .route("/ticks", get(ticks))
@@ -196,6 +197,12 @@ async fn start() -> (api::Client, Server) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, server)
+}
+
+/// The server, and a client of it with quick retries and a 500 ms attempt timeout.
+async fn start() -> (api::Client, Server) {
+    let (url, server) = serve().await;
     let client = api::Client::builder()
         .base_url(url)
         .retry_policy(
@@ -439,5 +446,52 @@ async fn a_whole_event_stream_from_wiremock_in_one_chunk() {
         events[3].as_ref().unwrap().data.seq,
         3,
         "the stream goes on after a bad event"
+    );
+}
+
+/// Everything the fmt subscriber writes.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn debug_mode_logs_the_event_count_with_the_request_id_not_the_events() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::DEBUG)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let (url, _server) = serve().await;
+    let client = api::Client::builder()
+        .base_url(url)
+        .debug(true)
+        .build()
+        .unwrap();
+    let events = collect(client.stream_ticks().await.unwrap().into_inner()).await;
+    assert_eq!(events.len(), 3);
+    let text = String::from_utf8_lossy(&capture.0.lock().unwrap()).into_owned();
+    let ended = text
+        .lines()
+        .find(|l| l.contains("event stream ended with [DONE]"))
+        .unwrap_or_else(|| panic!("no end event in:\n{text}"));
+    assert!(
+        ended.contains("events=3") && ended.contains("req-stream"),
+        "{ended}"
+    );
+    assert!(
+        !text.contains("\"price\""),
+        "event data is not logged:\n{text}"
     );
 }
