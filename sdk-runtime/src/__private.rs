@@ -40,3 +40,23 @@ pub mod decode {
     pub use crate::codec::decode::{bytes, empty, error_json, json, no_error, status_is, text};
     pub use crate::streaming::decode::{byte_stream, events_json, events_text, json_lines};
 }
+
+/// Expands to its input when the `mock` feature of this crate is on, to nothing
+/// otherwise: generated clients put their `mock` module in it, so the feature
+/// of `sdk-runtime` (not of the user's crate) decides.
+#[cfg(feature = "mock")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __if_mock {
+    ($($item:item)*) => { $($item)* };
+}
+
+/// See the `mock` variant.
+#[cfg(not(feature = "mock"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __if_mock {
+    ($($item:item)*) => {};
+}
+
+pub use crate::__if_mock as if_mock;

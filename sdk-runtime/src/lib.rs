@@ -26,6 +26,8 @@
 //!   ([`redact`]); debug mode adds headers and bodies.
 //! * **Streaming** ([`streaming`]): event streams and JSON Lines as typed
 //!   streams, downloads and uploads that never sit whole in memory.
+//! * **Testing** (feature `mock`, [`mock`]): a typed mock server of every
+//!   generated client, checking requests against the document.
 //! * **Limits**: a timeout per attempt, an optional deadline per call, and a
 //!   cap on response size.
 //!
@@ -78,7 +80,7 @@ pub use sdk_macros::generate_client;
 // 2. the pipeline core: `pipeline/` (the loop, its `Stage` trait, requests, responses)
 // 3. policies, each a stage: `policy/`
 // 4. the client: `client/` (builder, configuration, which lays out the stages)
-// 5. features on top: `call`, `pagination/`, `batch/`, `streaming/`, `webhooks/`
+// 5. features on top: `call`, `pagination/`, `batch/`, `streaming/`, `webhooks/`, `mock/`
 // 6. `__private`: re-exports for generated code, imported by nothing here.
 mod codec;
 pub mod contract;
@@ -94,6 +96,8 @@ mod client;
 
 pub mod batch;
 mod call;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod pagination;
 pub mod streaming;
 pub mod webhooks;

@@ -304,7 +304,7 @@ fn runtime_layer(module: &ModPath) -> Option<u8> {
         "pipeline" => 2,
         "policy" => 3,
         "client" => 4,
-        "call" | "pagination" | "batch" | "streaming" | "webhooks" => 5,
+        "call" | "pagination" | "batch" | "streaming" | "webhooks" | "mock" => 5,
         "__private" => 6,
         other => panic!("module `{other}` is in no layer: add it to `runtime_layer`"),
     })

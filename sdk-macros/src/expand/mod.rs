@@ -4,6 +4,7 @@
 mod batch;
 mod client;
 mod docs;
+mod mock;
 mod ops;
 mod pagination;
 mod schema_table;
@@ -35,6 +36,7 @@ pub fn generate(tokens: TokenStream, call_site_file: Option<PathBuf>) -> syn::Re
     let client = client::expand_client(&api, &rt);
     let ops = ops::expand_ops(&api, &rt);
     let webhooks = webhooks::expand_webhooks(&api, &rt);
+    let mock = mock::expand_mock(&api, &path, &rt);
     let table = input
         .schema_table
         .then(|| schema_table::expand_schema_table(&api, &rt));
@@ -46,6 +48,7 @@ pub fn generate(tokens: TokenStream, call_site_file: Option<PathBuf>) -> syn::Re
         #types
         #ops
         #webhooks
+        #mock
         #table
     })
 }

@@ -52,7 +52,7 @@ pub fn expand_builder_methods(api: &Api, op: &Operation, rt: &Rt) -> TokenStream
 // ===== internal =====
 
 /// Generates the `Paging { .. }` constant expression.
-fn paging_static(p: &Pagination, rt: &Rt) -> TokenStream {
+pub(super) fn paging_static(p: &Pagination, rt: &Rt) -> TokenStream {
     let private = &rt.private;
     let some = |v: Option<TokenStream>| match v {
         Some(v) => quote!(::core::option::Option::Some(#v)),

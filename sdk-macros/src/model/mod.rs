@@ -4,6 +4,7 @@
 //! semantics or names any more: `expand` only renders what is stored here.
 
 mod batch;
+pub mod mock;
 mod ops;
 mod pagination;
 mod recursion;
