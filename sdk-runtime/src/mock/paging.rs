@@ -82,7 +82,11 @@ fn position_after(items: &[Value], paging: &Paging, cursor: &str) -> usize {
     if let Some(field) = paging.cursor_item_field
         && let Some(at) = items.iter().position(|i| match i.get(field) {
             Some(Value::String(s)) => s == cursor,
-            Some(other) => other.to_string() == cursor,
+            // A number or other scalar, compared as it is written in the cursor.
+            Some(other) => {
+                let written = other.to_string();
+                written == cursor
+            }
             None => false,
         })
     {

@@ -62,7 +62,7 @@ impl Routes {
         let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
         self.routes
             .iter()
-            .filter(|r| &r.method == method && r.segments.len() == parts.len())
+            .filter(|r| r.method == method && r.segments.len() == parts.len())
             .filter_map(|r| {
                 let mut params = Vec::new();
                 let mut literal = 0;

@@ -317,7 +317,7 @@ fn finish<'a>(
             let unread = match r.unread.take() {
                 Some(response) => Some(UnreadBody::new(
                     body_chunks(
-                        response,
+                        *response,
                         call.attempt_timeout,
                         call.deadline,
                         stream_context(&r, &call),

@@ -66,7 +66,7 @@ pub(crate) async fn receive(
             headers,
             body: Bytes::new(),
             request_id: None,
-            unread: Some(response),
+            unread: Some(Box::new(response)),
         });
     }
     *head = Some((status, std::mem::take(response.headers_mut())));

@@ -173,7 +173,7 @@ pub(crate) struct Received {
     /// Set by the request-ID stage.
     pub(crate) request_id: Option<String>,
     /// A 2xx body left unread because the call streams it (`body` is empty).
-    pub(crate) unread: Option<reqwest::Response>,
+    pub(crate) unread: Option<Box<reqwest::Response>>,
 }
 
 /// An attempt that ended without a complete response.
