@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::MockServer;
+use super::state::{Answer, Expected, Rate, Shared};
 use super::validate::escape;
 use crate::codec::encode::{self, COMPONENT, NOTHING};
 use crate::codec::node::Node;
@@ -16,59 +16,18 @@ use crate::types::Bytes;
 /// An expectation being described: which requests of one operation it
 /// matches. Generated builders wrap it with typed setters; `respond` sets it up.
 pub struct Expect<'a> {
-    server: &'a MockServer,
+    shared: &'a Shared,
     expected: Expected,
 }
 
 /// A set-up expectation, to add faults and counts to.
-#[derive(Debug)]
 pub struct Expectation<'a> {
-    server: &'a MockServer,
+    shared: &'a Shared,
     index: usize,
 }
 
-/// An expectation as the server keeps it.
-pub(crate) struct Expected {
-    pub(crate) operation: &'static str,
-    /// `listPets (GET /pets)`, for messages.
-    pub(crate) label: String,
-    pub(crate) path: Vec<(String, String)>,
-    pub(crate) query: Vec<String>,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Option<Value>,
-    pub(crate) answer: Answer,
-    pub(crate) times: Option<usize>,
-    pub(crate) hits: usize,
-    pub(crate) failures: (usize, u16),
-    pub(crate) drops: usize,
-    pub(crate) delay: Duration,
-    pub(crate) rate: Option<Rate>,
-}
-
-/// What a matching request gets.
-pub(crate) enum Answer {
-    Body {
-        status: u16,
-        body: Bytes,
-        content_type: Option<String>,
-    },
-    Pages {
-        items: Vec<Value>,
-        paging: &'static Paging,
-    },
-}
-
-/// A fixed window: at most `limit` requests per `window`.
-pub(crate) struct Rate {
-    pub(crate) limit: u32,
-    pub(crate) window: Duration,
-    pub(crate) opened: Instant,
-    pub(crate) used: u32,
-}
-
 impl<'a> Expect<'a> {
-    pub(crate) fn new(server: &'a MockServer, operation: &'static str) -> Self {
-        let shared = server.shared();
+    pub(crate) fn new(shared: &'a Shared, operation: &'static str) -> Self {
         let id = shared
             .document
             .at(&format!("{operation}/operationId"))
@@ -79,7 +38,7 @@ impl<'a> Expect<'a> {
             None => id.to_owned(),
         };
         Expect {
-            server,
+            shared,
             expected: Expected {
                 operation,
                 label,
@@ -177,17 +136,17 @@ impl<'a> Expect<'a> {
 
     fn set_up(mut self, answer: Answer) -> Expectation<'a> {
         self.expected.answer = answer;
-        let mut state = self.server.shared().state();
+        let mut state = self.shared.state();
         state.expected.push(self.expected);
         Expectation {
-            server: self.server,
+            shared: self.shared,
             index: state.expected.len() - 1,
         }
     }
 
     /// The response object the document gives `status`, and its pointer.
     fn response_for(&self, status: u16) -> Option<(Value, String)> {
-        let shared = self.server.shared();
+        let shared = self.shared;
         let responses = format!("{}/responses", self.expected.operation);
         let class = format!("{}XX", status / 100);
         [
@@ -222,11 +181,7 @@ impl<'a> Expect<'a> {
         if let Some((media, node)) = json {
             if let Some(schema) = node.get("schema") {
                 let schema_ptr = format!("{pointer}/content/{}/schema", escape(media));
-                let broken = self
-                    .server
-                    .shared()
-                    .document
-                    .check(schema, &schema_ptr, value);
+                let broken = self.shared.document.check(schema, &schema_ptr, value);
                 if !broken.is_empty() {
                     let lines: Vec<String> = broken
                         .iter()
@@ -252,7 +207,7 @@ impl<'a> Expect<'a> {
 
 impl Expectation<'_> {
     fn edit(&self, change: impl FnOnce(&mut Expected)) {
-        let mut state = self.server.shared().state();
+        let mut state = self.shared.state();
         if let Some(expected) = state.expected.get_mut(self.index) {
             change(expected);
         }
@@ -299,8 +254,16 @@ impl Expectation<'_> {
 
     /// Matching requests so far.
     pub fn hits(&self) -> usize {
-        let state = self.server.shared().state();
+        let state = self.shared.state();
         state.expected.get(self.index).map_or(0, |e| e.hits)
+    }
+}
+
+impl std::fmt::Debug for Expectation<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Expectation")
+            .field("index", &self.index)
+            .finish_non_exhaustive()
     }
 }
 

@@ -32,21 +32,20 @@ mod expect;
 mod paging;
 mod routes;
 mod server;
+mod state;
 mod validate;
 
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use http::{HeaderMap, Method};
-
 use crate::policy::retry::RetryPolicy;
-use crate::types::Bytes;
 
 pub use expect::{Expect, Expectation};
+pub use state::ReceivedRequest;
 
-use expect::Expected;
 use routes::Routes;
+use state::{Shared, State};
 use validate::Document;
 
 /// A mock of an API on 127.0.0.1, checking each request against the
@@ -56,44 +55,6 @@ pub struct MockServer {
     shared: Arc<Shared>,
     uri: String,
     task: tokio::task::JoinHandle<()>,
-}
-
-/// What the server task and the test share.
-pub(crate) struct Shared {
-    pub(crate) document: Document,
-    pub(crate) routes: Routes,
-    pub(crate) state: Mutex<State>,
-}
-
-#[derive(Default)]
-pub(crate) struct State {
-    pub(crate) expected: Vec<Expected>,
-    pub(crate) received: Vec<ReceivedRequest>,
-    pub(crate) violations: Vec<String>,
-    pub(crate) unmatched: Vec<String>,
-}
-
-impl Shared {
-    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// A request the mock received, as it arrived.
-#[derive(Clone, Debug)]
-pub struct ReceivedRequest {
-    /// The `operationId` of the operation it matched, if any.
-    pub operation: Option<String>,
-    /// The method.
-    pub method: Method,
-    /// The path, as sent.
-    pub path: String,
-    /// The query string, as sent.
-    pub query: Option<String>,
-    /// The headers.
-    pub headers: HeaderMap,
-    /// The body.
-    pub body: Bytes,
 }
 
 impl MockServer {
@@ -140,7 +101,7 @@ impl MockServer {
     /// (`#/paths/~1pets/get`); generated builders call it.
     #[doc(hidden)]
     pub fn expect(&self, operation: &'static str) -> Expect<'_> {
-        Expect::new(self, operation)
+        Expect::new(&self.shared, operation)
     }
 
     /// Every request received so far, in order.
@@ -180,10 +141,6 @@ impl MockServer {
             .with_base_delay(Duration::from_millis(1))
             .with_max_delay(Duration::from_millis(2))
             .with_max_retry_after(Duration::from_millis(10))
-    }
-
-    pub(crate) fn shared(&self) -> &Shared {
-        &self.shared
     }
 
     fn check(&self) -> Result<(), String> {

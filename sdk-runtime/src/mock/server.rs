@@ -10,11 +10,11 @@ use axum::response::Response;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde_json::Value;
 
-use super::expect::{Answer, Expected, is_json};
+use super::expect::is_json;
 use super::paging::page;
 use super::routes::Matched;
+use super::state::{Answer, Expected, ReceivedRequest, Shared};
 use super::validate::escape;
-use super::{ReceivedRequest, Shared};
 use crate::types::Bytes;
 
 pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
