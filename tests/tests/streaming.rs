@@ -324,6 +324,7 @@ async fn a_stalled_stream_times_out() {
         "{waited:?}"
     );
     assert!(events.next().await.is_none(), "nothing after the error");
+    assert_eq!(events.last_event_id(), Some("3"), "to resume from");
 }
 
 #[tokio::test]

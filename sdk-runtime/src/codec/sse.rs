@@ -92,6 +92,11 @@ impl SseParser {
         self.lines(chunk, out)
     }
 
+    /// The last `id` the stream set, to resume from.
+    pub(crate) fn last_id(&self) -> Option<&str> {
+        self.last_id.as_deref()
+    }
+
     /// Whether the stream, ending now, stopped in the middle of an event.
     pub(crate) fn is_mid_event(&self) -> bool {
         self.pending

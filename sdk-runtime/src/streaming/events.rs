@@ -92,6 +92,13 @@ impl<T> EventStream<T> {
         self.delivered
     }
 
+    /// The last event ID the stream set: send it as `Last-Event-ID` to resume
+    /// after a break, where the API supports it (the runtime never reconnects
+    /// by itself, so no event is delivered twice).
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.parser.last_id()
+    }
+
     /// The request ID of the response that carries the stream.
     pub fn request_id(&self) -> Option<&str> {
         self.context.request_id.as_deref()
