@@ -488,7 +488,7 @@ async fn debug_mode_logs_the_event_count_with_the_request_id_not_the_events() {
         .find(|l| l.contains("event stream ended with [DONE]"))
         .unwrap_or_else(|| panic!("no end event in:\n{text}"));
     assert!(
-        ended.contains("events=3") && ended.contains("req-stream"),
+        ended.contains("items=3") && ended.contains("req-stream"),
         "{ended}"
     );
     assert!(

@@ -17,9 +17,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
+use super::ops::set_param;
 use super::pagination::paging_static;
 use super::{Rt, Scope, arg_type, ident, ty_tokens};
-use crate::model::{Api, Decode, Group, Operation, Param, ParamLocation, mock};
+use crate::model::{Api, Decode, Group, Operation, ParamLocation, mock};
 
 /// The `mock` module of the client of `api`, whose document is the file at `path`.
 pub fn expand_mock(api: &Api, path: &str, rt: &Rt) -> TokenStream {
@@ -131,7 +132,7 @@ fn expect_method(api: &Api, op: &Operation, rt: &Rt, lifetime: TokenStream) -> T
     let sets = op
         .required
         .iter()
-        .map(|p| set_matcher(p, rt, &quote!(__expect)));
+        .map(|p| set_param(p, rt, &quote!(__expect)));
     let doc = doc_attrs(&format!(
         "Expects `{} {}` (`{}`) with these parameters.",
         op.http_method, op.path, op.id
@@ -152,8 +153,11 @@ fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
     let setters = op.optional.iter().map(|p| {
         let name = ident(&p.ident);
         let ty = arg_type(api, &p.ty, Scope::Builders, rt);
-        let set = set_matcher(p, rt, &quote!(self.0));
-        let doc = doc_attrs(&format!("Matches requests whose `{}` is this.", p.name));
+        let set = set_param(p, rt, &quote!(self.0));
+        let doc = doc_attrs(&match p.location {
+            ParamLocation::Cookie => format!("Accepts `{}`; cookies are not matched.", p.name),
+            _ => format!("Matches requests whose `{}` is this.", p.name),
+        });
         quote! {
             #doc
             pub fn #name(mut self, #name: #ty) -> Self {
@@ -230,22 +234,5 @@ fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
                 self.0.respond_empty(status)
             }
         }
-    }
-}
-
-/// The statement that makes the expectation at `expect` match parameter `p`.
-fn set_matcher(p: &Param, rt: &Rt, expect: &TokenStream) -> TokenStream {
-    let private = &rt.private;
-    let name = &p.name;
-    let value = ident(&p.ident);
-    match p.location {
-        ParamLocation::Path => quote!(#expect.path_param(#name, &#value);),
-        ParamLocation::Query(style) => {
-            let style = ident(style.runtime_variant());
-            quote!(#expect.query(#name, &#value, #private::QueryStyle::#style);)
-        }
-        ParamLocation::Header => quote!(#expect.header(#name, &#value);),
-        // Cookies are not matched.
-        ParamLocation::Cookie => quote!(let _ = &#value;),
     }
 }

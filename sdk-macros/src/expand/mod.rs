@@ -171,39 +171,32 @@ pub(crate) fn ok_type(api: &Api, decode: &Decode, scope: Scope, rt: &Rt) -> Toke
                 _ => quote!(self::types::#name),
             }
         }
-        Decode::Stream(stream) => stream_type(api, stream, scope, rt),
+        Decode::Stream(stream) => stream_parts(api, stream, scope, rt).0,
         Decode::Empty | Decode::None => quote!(()),
     }
 }
 
-/// The runtime stream type a streamed body is read as.
-pub(crate) fn stream_type(
+/// The runtime stream type a streamed body is read as, and the decoder that reads it.
+pub(crate) fn stream_parts(
     api: &Api,
     stream: &StreamResponse,
     scope: Scope,
     rt: &Rt,
-) -> TokenStream {
-    let root = &rt.root;
+) -> (TokenStream, TokenStream) {
+    let (root, private) = (&rt.root, &rt.private);
     let item = ty_tokens(api, &stream.item, scope, rt);
     match stream.kind {
-        StreamKind::Events { text: true } => quote!(#root::EventStream<::std::string::String>),
-        StreamKind::Events { text: false } => quote!(#root::EventStream<#item>),
-        StreamKind::JsonLines => quote!(#root::JsonStream<#item>),
-    }
-}
-
-/// The runtime decoder that reads a streamed body.
-pub(crate) fn stream_decoder(
-    api: &Api,
-    stream: &StreamResponse,
-    scope: Scope,
-    rt: &Rt,
-) -> TokenStream {
-    let private = &rt.private;
-    let item = ty_tokens(api, &stream.item, scope, rt);
-    match stream.kind {
-        StreamKind::Events { text: true } => quote!(#private::decode::events_text),
-        StreamKind::Events { text: false } => quote!(#private::decode::events_json::<#item>),
-        StreamKind::JsonLines => quote!(#private::decode::json_lines::<#item>),
+        StreamKind::Events { text: true } => (
+            quote!(#root::EventStream<::std::string::String>),
+            quote!(#private::decode::events_text),
+        ),
+        StreamKind::Events { text: false } => (
+            quote!(#root::EventStream<#item>),
+            quote!(#private::decode::events_json::<#item>),
+        ),
+        StreamKind::JsonLines => (
+            quote!(#root::JsonStream<#item>),
+            quote!(#private::decode::json_lines::<#item>),
+        ),
     }
 }

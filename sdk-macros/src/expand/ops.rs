@@ -18,7 +18,7 @@ use quote::quote;
 
 use super::client::security_tokens;
 use super::docs::doc_attrs;
-use super::{Rt, Scope, arg_type, ident, ok_type, stream_decoder, stream_type, ty_tokens};
+use super::{Rt, Scope, arg_type, ident, ok_type, stream_parts, ty_tokens};
 use crate::model::{
     Api, BodyKind, Decode, Group, Operation, Param, ParamLocation, StreamKind, StreamResponse,
     binary_fields,
@@ -230,18 +230,16 @@ fn expand_builder(api: &Api, op: &Operation, rt: &Rt) -> TokenStream {
 /// The builder method that reads the response as the stream it also offers.
 fn stream_method(api: &Api, stream: &StreamResponse, rt: &Rt) -> TokenStream {
     let root = &rt.root;
-    let ty = stream_type(api, stream, Scope::Builders, rt);
-    let decoder = stream_decoder(api, stream, Scope::Builders, rt);
+    let (ty, decoder) = stream_parts(api, stream, Scope::Builders, rt);
     let media = &stream.media_type;
-    let (name, doc) = match stream.kind {
-        StreamKind::Events { .. } => (
-            "event_stream",
-            format!("Asks for `{media}` and reads the answer as a stream of events."),
-        ),
-        StreamKind::JsonLines => (
-            "json_stream",
-            format!("Asks for `{media}` and reads the answer as a stream of JSON items."),
-        ),
+    let name = stream_method_name(stream.kind);
+    let doc = match stream.kind {
+        StreamKind::Events { .. } => {
+            format!("Asks for `{media}` and reads the answer as a stream of events.")
+        }
+        StreamKind::JsonLines => {
+            format!("Asks for `{media}` and reads the answer as a stream of JSON items.")
+        }
     };
     let name = ident(name);
     let doc = doc_attrs(&doc);
@@ -251,6 +249,14 @@ fn stream_method(api: &Api, stream: &StreamResponse, rt: &Rt) -> TokenStream {
         pub fn #name(self) -> #root::RequestBuilder<'a, #ty> {
             #root::RequestBuilder::from_call(self.0.into_streaming(#decoder, ::core::option::Option::Some(#media)))
         }
+    }
+}
+
+/// The name of the builder method that asks for a stream of this kind.
+fn stream_method_name(kind: StreamKind) -> &'static str {
+    match kind {
+        StreamKind::Events { .. } => "event_stream",
+        StreamKind::JsonLines => "json_stream",
     }
 }
 
@@ -273,11 +279,11 @@ fn method_doc(op: &Operation) -> TokenStream {
         op.http_method, op.path
     ));
     let streamed = match &op.ok {
-        Decode::Stream(stream) => Some((&**stream, "The answer")),
-        _ => op
-            .stream_alternative
-            .as_ref()
-            .map(|s| (s, "With `.event_stream()` / `.json_stream()`, the answer")),
+        Decode::Stream(stream) => Some((&**stream, "The answer".to_owned())),
+        _ => op.stream_alternative.as_ref().map(|s| {
+            let method = stream_method_name(s.kind);
+            (s, format!("With `.{method}()`, the answer"))
+        }),
     };
     if let Some((stream, what)) = streamed {
         text.push_str(&format!(
@@ -288,8 +294,9 @@ fn method_doc(op: &Operation) -> TokenStream {
     doc_attrs(&text)
 }
 
-/// The statement that sets parameter `p` on the `Call` at `call` (`__call` or `self.0`).
-fn set_param(p: &Param, rt: &Rt, call: &TokenStream) -> TokenStream {
+/// The statement that sets parameter `p` on the `Call` at `call` (`__call` or
+/// `self.0`); the mock's `Expect` has the same setters, so its builders reuse it.
+pub(super) fn set_param(p: &Param, rt: &Rt, call: &TokenStream) -> TokenStream {
     let private = &rt.private;
     let name = &p.name;
     let value = ident(&p.ident);
@@ -354,7 +361,7 @@ fn ok_decoder(api: &Api, decode: &Decode, rt: &Rt) -> TokenStream {
             let name = ident(name);
             quote!(self::types::#name::__decode)
         }
-        Decode::Stream(stream) => stream_decoder(api, stream, Scope::Root, rt),
+        Decode::Stream(stream) => stream_parts(api, stream, Scope::Root, rt).1,
         Decode::Empty | Decode::None => quote!(#private::decode::empty),
     }
 }

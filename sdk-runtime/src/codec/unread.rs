@@ -31,6 +31,18 @@ pub struct StreamContext {
 }
 
 impl StreamContext {
+    /// The one debug event a typed stream emits when it ends: how, and how many
+    /// items it delivered (never their data).
+    pub(crate) fn log_end(&self, stream: &str, items: u64, how: &str) {
+        tracing::debug!(
+            target: "sdk_runtime",
+            url = %self.url,
+            request_id = self.request_id.as_deref(),
+            items,
+            "{stream} stream {how}"
+        );
+    }
+
     /// An error of `kind` raised while the body is consumed, quoting the response.
     pub(crate) fn error(&self, kind: Kind, message: impl Into<String>) -> Error {
         Error::new(kind)

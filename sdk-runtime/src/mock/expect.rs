@@ -88,6 +88,10 @@ impl<'a> Expect<'a> {
         }
     }
 
+    /// Accepts a cookie parameter for symmetry with the client's calls: cookies
+    /// are not matched, so any value is ignored.
+    pub fn cookie(&mut self, _name: &str, _value: &impl Serialize) {}
+
     /// Matches requests whose JSON body equals `body`.
     pub fn body(&mut self, body: &impl Serialize) {
         self.expected.body = serde_json::to_value(body).ok();

@@ -315,15 +315,16 @@ fn finish<'a>(
     match result {
         Ok(mut r) => {
             let unread = match r.unread.take() {
-                Some(response) => Some(UnreadBody::new(
-                    body_chunks(
+                Some(response) => {
+                    let context = stream_context(&r, &call);
+                    let chunks = body_chunks(
                         *response,
                         call.attempt_timeout,
                         call.deadline,
-                        stream_context(&r, &call),
-                    ),
-                    stream_context(&r, &call),
-                )),
+                        context.clone(),
+                    );
+                    Some(UnreadBody::new(chunks, context))
+                }
                 // A streaming call answered from the cache: the stream reads
                 // the stored body.
                 None if call.request.stream_response && r.status.is_success() => {

@@ -107,13 +107,7 @@ impl<T> EventStream<T> {
     fn end(&mut self, how: &'static str) {
         self.finished = true;
         self.ready.clear();
-        tracing::debug!(
-            target: "sdk_runtime",
-            url = %self.context.url,
-            request_id = self.context.request_id.as_deref(),
-            events = self.delivered,
-            "event stream {how}"
-        );
+        self.context.log_end("event", self.delivered, how);
     }
 }
 

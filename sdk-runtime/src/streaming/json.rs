@@ -50,13 +50,7 @@ impl<T: DeserializeOwned> JsonStream<T> {
 
     fn end(&mut self, how: &'static str) {
         self.finished = true;
-        tracing::debug!(
-            target: "sdk_runtime",
-            url = %self.context.url,
-            request_id = self.context.request_id.as_deref(),
-            items = self.delivered,
-            "JSON stream {how}"
-        );
+        self.context.log_end("JSON", self.delivered, how);
     }
 }
 
