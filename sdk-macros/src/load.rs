@@ -53,7 +53,8 @@ pub fn load(path: &str, call_site_file: Option<PathBuf>, span: Span) -> syn::Res
 
 // ===== internal =====
 
-/// Resolves `path` against the manifest directory, then the calling file's directory.
+/// Resolves `path` against the manifest directory, then the calling file's directory, then
+/// the workspace root (so a workspace-level `spec/` folder serves every member crate).
 fn find(path: &str, call_site_file: Option<PathBuf>) -> Result<PathBuf, String> {
     let given = Path::new(path);
     let mut tried = Vec::new();
@@ -61,11 +62,15 @@ fn find(path: &str, call_site_file: Option<PathBuf>) -> Result<PathBuf, String> 
     if given.is_absolute() {
         candidates.push(given.to_path_buf());
     } else {
-        if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
-            candidates.push(PathBuf::from(dir).join(given));
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+        if let Some(dir) = &manifest_dir {
+            candidates.push(dir.join(given));
         }
         if let Some(dir) = call_site_file.as_deref().and_then(Path::parent) {
             candidates.push(dir.join(given));
+        }
+        if let Some(root) = manifest_dir.as_deref().and_then(workspace_root) {
+            candidates.push(root.join(given));
         }
     }
     for candidate in candidates {
@@ -80,6 +85,15 @@ fn find(path: &str, call_site_file: Option<PathBuf>) -> Result<PathBuf, String> 
         return Err("file not found (CARGO_MANIFEST_DIR is not set)".into());
     }
     Err(format!("file not found; tried {}", tried.join(", ")))
+}
+
+/// The nearest directory above the crate at `manifest_dir` whose `Cargo.toml` declares a
+/// `[workspace]`, if any.
+fn workspace_root(manifest_dir: &Path) -> Option<&Path> {
+    manifest_dir.ancestors().skip(1).find(|dir| {
+        std::fs::read_to_string(dir.join("Cargo.toml"))
+            .is_ok_and(|manifest| manifest.lines().any(|l| l.trim() == "[workspace]"))
+    })
 }
 
 /// Parses JSON or YAML, chosen by extension, else by the first character.

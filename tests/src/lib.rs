@@ -11,3 +11,10 @@
 #![warn(missing_docs)]
 
 pub mod server;
+
+/// The README's Rust blocks as doc tests, so `cargo test --workspace` compiles every one
+/// of them as written (and runs those with a `main`). Paths such as `spec/api.yaml` resolve
+/// against the workspace root, as they would in a user's workspace.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
