@@ -25,7 +25,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::{Rt, Scope, ident, ty_tokens};
-use crate::model::{Api, Field, Ty, Variant};
+use crate::model::{Api, Field, ImpliedTag, Ty, Variant};
 
 /// The `use` that names the helpers inside `types`.
 pub fn helpers_use(rt: &Rt) -> TokenStream {
@@ -39,6 +39,7 @@ pub fn struct_impls(
     name: &Ident,
     fields: &[Field],
     extra: Option<&Ty>,
+    implied: Option<&ImpliedTag>,
     rt: &Rt,
 ) -> TokenStream {
     let expecting = format!("struct {name}");
@@ -48,7 +49,7 @@ pub fn struct_impls(
     } else {
         visit_into_slots(api, fields, extra, rt)
     };
-    let serialize = serialize_struct(name, fields, extra);
+    let serialize = serialize_struct(name, fields, extra, implied);
     quote! {
         impl<'de> __serde::Deserialize<'de> for #name {
             fn deserialize<__D: __serde::Deserializer<'de>>(__d: __D) -> ::core::result::Result<Self, __D::Error> {
@@ -180,8 +181,19 @@ fn unknown_key_arm(extra: Option<&Ty>, extra_place: TokenStream) -> (TokenStream
 
 /// `Serialize` for a struct: a struct of the fields that are present, or a map when
 /// additional properties are kept.
-fn serialize_struct(name: &Ident, fields: &[Field], extra: Option<&Ty>) -> TokenStream {
-    let writes = fields.iter().map(|f| {
+fn serialize_struct(
+    name: &Ident,
+    fields: &[Field],
+    extra: Option<&Ty>,
+    implied: Option<&ImpliedTag>,
+) -> TokenStream {
+    // The implied tag goes first: servers that pick a variant while streaming see it
+    // before the rest.
+    let tag = implied.map(|tag| {
+        let (property, value) = (&tag.property, &tag.value);
+        quote!(__w.field(#property, #value);)
+    });
+    let writes = tag.into_iter().chain(fields.iter().map(|f| {
         let field = ident(&f.name);
         let json = &f.json_name;
         if skipped_when_none(f) {
@@ -189,7 +201,7 @@ fn serialize_struct(name: &Ident, fields: &[Field], extra: Option<&Ty>) -> Token
         } else {
             quote!(__w.field(#json, &self.#field);)
         }
-    });
+    }));
     let (begin, extra_write) = match extra {
         Some(_) => (
             quote!(__serde::Record::begin_map(__s)?),
@@ -197,7 +209,8 @@ fn serialize_struct(name: &Ident, fields: &[Field], extra: Option<&Ty>) -> Token
         ),
         None => {
             // The exact count of fields written: formats with definite-length maps need it.
-            let fixed = fields.iter().filter(|f| !skipped_when_none(f)).count();
+            let fixed = fields.iter().filter(|f| !skipped_when_none(f)).count()
+                + usize::from(implied.is_some());
             let present = fields.iter().filter(|f| skipped_when_none(f)).map(|f| {
                 let field = ident(&f.name);
                 quote!(+ __serde::present(&self.#field))

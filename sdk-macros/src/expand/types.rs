@@ -42,10 +42,26 @@ fn expand_def(api: &Api, def: &TypeDef, rt: &Rt) -> TokenStream {
     };
     let private = &rt.private;
     match &def.kind {
-        TypeKind::Struct { fields, extra } => {
+        TypeKind::Struct {
+            fields,
+            extra,
+            implied,
+        } => {
             let all_optional = fields.iter().all(|f| !f.required);
             let default = all_optional.then(|| quote!(::core::default::Default,));
-            let impls = struct_impls(api, &name, fields, extra.as_ref(), rt);
+            let impls = struct_impls(api, &name, fields, extra.as_ref(), implied.as_ref(), rt);
+            let doc = match (implied, &def.doc) {
+                (Some(tag), text) => doc_attrs(&format!(
+                    "{}{origin}\n\nOn the wire `{}` is always `{:?}`: the type implies it, \
+                     so it has no field for it.",
+                    text.as_deref()
+                        .map(|t| format!("{t}\n\n"))
+                        .unwrap_or_default(),
+                    tag.property,
+                    tag.value,
+                )),
+                _ => doc,
+            };
             let json_traits = json_debug_eq(&name);
             let fields = fields.iter().map(|f| expand_field(api, f, rt));
             let extra = extra.as_ref().map(|ty| {

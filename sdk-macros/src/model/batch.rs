@@ -55,7 +55,7 @@ pub fn detect(_cx: &Ctxt, root: &Value, op: &Operation, types: &[TypeDef]) -> Op
         };
         let max = max_items(root, array)?;
         let Ty::Named(id) = body.ty else { return None };
-        let TypeKind::Struct { fields, extra } = &types.get(id)?.kind else {
+        let TypeKind::Struct { fields, extra, .. } = &types.get(id)?.kind else {
             return None;
         };
         let [field] = &fields[..] else { return None };

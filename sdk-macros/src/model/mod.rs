@@ -25,7 +25,7 @@ pub use ops::{
     Body, BodyKind, Decode, Group, Operation, Param, ParamLocation, StreamKind, StreamResponse,
 };
 pub use pagination::{Pagination, Style as PagingStyle};
-pub use schema::{Field, Ty, TypeDef, TypeKind, Variant};
+pub use schema::{Field, ImpliedTag, Ty, TypeDef, TypeKind, Variant};
 pub use security::{Scheme, SchemeKind};
 pub use webhooks::WebhookEvent;
 

@@ -80,6 +80,9 @@ pub enum TypeKind {
         fields: Vec<Field>,
         /// `additionalProperties` beside declared properties, flattened into a map.
         extra: Option<Ty>,
+        /// A property the type writes itself, with its one value: the discriminator value
+        /// that selects this type in every tagged union that holds it (see `imply_tags`).
+        implied: Option<ImpliedTag>,
     },
     /// A string enum; unknown values decode into a fallback variant.
     Enum {
@@ -105,6 +108,13 @@ pub struct Field {
     /// schema requires the key (it is still read leniently when absent).
     pub emit_null: bool,
     pub doc: Option<String>,
+}
+
+/// A discriminator property and the value a variant struct implies for it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ImpliedTag {
+    pub property: String,
+    pub value: String,
 }
 
 pub struct Variant {
@@ -225,6 +235,7 @@ impl<'a> TypeSpace<'a> {
                 def.kind = TypeKind::Alias(Ty::Value);
             }
         }
+        compose::imply_tags(&mut self.defs);
         self.defs
     }
 

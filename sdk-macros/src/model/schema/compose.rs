@@ -1,12 +1,12 @@
 //! Composition: `oneOf`/`anyOf` as enums, `allOf` as one merged struct.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind};
 use serde_json::Value;
 
 use super::object::undeclared_fields;
-use super::{Ty, TypeKind, TypeSpace, Variant, docs};
+use super::{ImpliedTag, Ty, TypeDef, TypeKind, TypeSpace, Variant, docs};
 use crate::model::refs;
 use crate::names::{self, Namespace};
 use crate::pointer;
@@ -183,7 +183,12 @@ impl TypeSpace<'_> {
         let declared: Vec<&str> = collected.props.iter().map(|(p, _, _)| p.as_str()).collect();
         undeclared_fields(&mut names, &mut fields, &collected.required, &declared);
         let extra = collected.additional.then_some(Ty::Value);
-        self.define(id, TypeKind::Struct { fields, extra }, docs(data));
+        let kind = TypeKind::Struct {
+            fields,
+            extra,
+            implied: None,
+        };
+        self.define(id, kind, docs(data));
         Ty::Named(id)
     }
 
@@ -289,5 +294,82 @@ fn variant_word(ty: &Ty, i: usize) -> String {
         Ty::Vec(_) => "Array".into(),
         Ty::Object | Ty::Map(_) => "Object".into(),
         _ => format!("Variant{i}"),
+    }
+}
+
+/// A tagged union's variant structs would otherwise carry the discriminator as a free
+/// field, so `Owner::Company(Company { kind: "person".into(), .. })` would compile and be
+/// rejected by the server. Where every tagged union that holds a struct selects it by one
+/// and the same value, the field is dropped and the struct writes that value itself, so
+/// the tag is right whether the struct is sent inside the union or on its own. A struct
+/// selected by several values (or by different properties) keeps its field: the caller
+/// has to say which.
+pub(super) fn imply_tags(defs: &mut [TypeDef]) {
+    // `None` once two unions disagree; a BTreeMap keeps the pass deterministic.
+    let mut implied: BTreeMap<usize, Option<ImpliedTag>> = BTreeMap::new();
+    for def in defs.iter() {
+        let TypeKind::Union {
+            variants,
+            discriminator: Some(property),
+        } = &def.kind
+        else {
+            continue;
+        };
+        for variant in variants {
+            let Ty::Named(id) = variant.ty else { continue };
+            if !matches!(defs[id].kind, TypeKind::Struct { .. }) {
+                continue;
+            }
+            let tag = match variant.tags.as_slice() {
+                [value] => Some(ImpliedTag {
+                    property: property.clone(),
+                    value: value.clone(),
+                }),
+                _ => None,
+            };
+            implied
+                .entry(id)
+                .and_modify(|seen| {
+                    if *seen != tag {
+                        *seen = None;
+                    }
+                })
+                .or_insert(tag);
+        }
+    }
+    for (id, tag) in implied {
+        let Some(tag) = tag else { continue };
+        if !field_holds_text(defs, id, &tag.property) {
+            continue;
+        }
+        if let TypeKind::Struct {
+            fields, implied, ..
+        } = &mut defs[id].kind
+        {
+            fields.retain(|f| f.json_name != tag.property);
+            *implied = Some(tag);
+        }
+    }
+}
+
+/// Whether struct `id`'s `property`, when declared, is free text (a string, any value):
+/// only such a field is replaced by an implied tag; anything else is left alone.
+fn field_holds_text(defs: &[TypeDef], id: usize, property: &str) -> bool {
+    let TypeKind::Struct { fields, .. } = &defs[id].kind else {
+        return false;
+    };
+    let Some(field) = fields.iter().find(|f| f.json_name == property) else {
+        return true;
+    };
+    let ty = match &field.ty {
+        Ty::Option(inner) => &**inner,
+        ty => ty,
+    };
+    // A string enum already names the values a caller may write and keeps an unknown
+    // one it reads, so it stays a field.
+    match ty {
+        Ty::String | Ty::Value => true,
+        Ty::Named(named) => matches!(defs[*named].kind, TypeKind::Alias(Ty::String)),
+        _ => false,
     }
 }

@@ -43,7 +43,15 @@ impl TypeSpace<'_> {
         let name = self.defs[id].name.clone();
         let fields = self.fields(props, required, ptr, &name);
         let extra = extra(self);
-        self.define(id, TypeKind::Struct { fields, extra }, docs(data));
+        self.define(
+            id,
+            TypeKind::Struct {
+                fields,
+                extra,
+                implied: None,
+            },
+            docs(data),
+        );
         Ty::Named(id)
     }
 
