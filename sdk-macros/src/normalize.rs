@@ -39,6 +39,11 @@ pub fn normalize(root: &mut Value) -> Result<(), (String, String)> {
             }
         }
     }
+    // The Paths Object may carry specification extensions beside its paths; they are
+    // not path items.
+    if let Some(paths) = obj.get_mut("paths").and_then(Value::as_object_mut) {
+        paths.retain(|key, _| !key.starts_with("x-"));
+    }
     walk(root, 0);
     Ok(())
 }

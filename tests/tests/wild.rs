@@ -138,3 +138,109 @@ async fn wild_30_document_degrades_and_works() {
         ]
     );
 }
+
+mod thirty_two {
+    sdk_runtime::generate_client!("../spec/wild/openapi-32.yaml");
+}
+
+/// OpenAPI 3.2: `query` operations send the QUERY method, `additionalOperations` their own
+/// methods, an `in: querystring` parameter becomes the query string; `$self`, tag `parent`
+/// and the other new keys change nothing.
+#[tokio::test]
+async fn openapi_32_query_and_additional_operations_send_their_methods() {
+    use thirty_two::types::{Product, Search};
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "p1"}])))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::method("PURGE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::method("LINK"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "p1"})))
+        .mount(&server)
+        .await;
+    let client = thirty_two::Client::builder()
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let search = Search {
+        text: "lamp".into(),
+    };
+    let found: Vec<Product> = client
+        .products()
+        .search_products(&search)
+        .await
+        .expect("QUERY answered")
+        .into_inner();
+    assert_eq!(found[0].id, "p1");
+    client.products().purge_products().await.expect("PURGE");
+    let filter = thirty_two::types::LinkProductFilter {
+        rel: Some("parent".into()),
+        weight: Some(2),
+    };
+    let linked = client
+        .link_product("p1")
+        .filter(&filter)
+        .await
+        .expect("LINK");
+    assert_eq!(linked.id, "p1");
+
+    let requests = server.received_requests().await.expect("recording is on");
+    let seen: Vec<(String, String, Option<String>)> = requests
+        .iter()
+        .map(|r| {
+            (
+                r.method.to_string(),
+                r.url.path().to_owned(),
+                r.url.query().map(str::to_owned),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("QUERY".into(), "/products".into(), None),
+            ("PURGE".into(), "/products".into(), None),
+            (
+                "LINK".into(),
+                "/products/p1".into(),
+                Some("rel=parent&weight=2".into())
+            ),
+        ]
+    );
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    assert_eq!(body, json!({"text": "lamp"}));
+}
+
+/// The typed mock routes 3.2's QUERY and `additionalOperations` methods too.
+#[tokio::test]
+async fn the_mock_serves_openapi_32_methods() {
+    use thirty_two::types::{Product, Search};
+    let mock = thirty_two::mock::MockServer::start().await;
+    let lamp = Product {
+        id: "p1".into(),
+        name: Some("Lamp".into()),
+    };
+    mock.products()
+        .search_products()
+        .respond(200, &vec![lamp.clone()])
+        .times(1);
+    mock.link_product("p1").respond(200, &lamp).times(1);
+    let client = mock.client();
+    let search = Search {
+        text: "lamp".into(),
+    };
+    let found = client
+        .products()
+        .search_products(&search)
+        .await
+        .expect("QUERY");
+    assert_eq!(found[0].name.as_deref(), Some("Lamp"));
+    assert_eq!(client.link_product("p1").await.expect("LINK").id, "p1");
+    mock.verify();
+}

@@ -80,16 +80,7 @@ fn expand_method(api: &Api, op: &Operation, rt: &Rt, sub: Option<()>) -> TokenSt
         Some(()) => (quote!('a), quote!(self.client)),
         None => (quote!('_), quote!(&self.inner)),
     };
-    let id = &op.id;
-    let http = ident(&op.http_method);
-    let path = &op.path;
-    let security = match &op.security {
-        Some(alts) => {
-            let alts = security_tokens(alts);
-            quote!(::core::option::Option::Some(#alts))
-        }
-        None => quote!(::core::option::Option::None),
-    };
+    let operation = operation_static(op, rt);
     let args = op.required.iter().map(|p| {
         let name = ident(&p.ident);
         let ty = arg_type(api, &p.ty, Scope::Root, rt);
@@ -137,12 +128,7 @@ fn expand_method(api: &Api, op: &Operation, rt: &Rt, sub: Option<()>) -> TokenSt
         #deprecated
         #[inline]
         pub fn #method(&self, #(#args),*) -> builders::#builder<#lifetime> {
-            static OPERATION: #private::Operation = #private::Operation {
-                id: #id,
-                method: #private::Method::#http,
-                path: #path,
-                security: #security,
-            };
+            #operation
             #build
         }
     }
@@ -249,6 +235,44 @@ fn stream_method(api: &Api, stream: &StreamResponse, rt: &Rt) -> TokenStream {
         pub fn #name(self) -> #root::RequestBuilder<'a, #ty> {
             #root::RequestBuilder::from_call(self.0.into_streaming(#decoder, ::core::option::Option::Some(#media)))
         }
+    }
+}
+
+/// The `static OPERATION` a method hands the runtime. HTTP's own methods are constants;
+/// any other (OpenAPI 3.2's `QUERY`, `additionalOperations`) is made on first use,
+/// from a name the model checked is an HTTP token.
+fn operation_static(op: &Operation, rt: &Rt) -> TokenStream {
+    let private = &rt.private;
+    let (id, path) = (&op.id, &op.path);
+    let security = match &op.security {
+        Some(alts) => {
+            let alts = security_tokens(alts);
+            quote!(::core::option::Option::Some(#alts))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    const CONSTANTS: &[&str] = &[
+        "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "CONNECT", "PATCH", "TRACE",
+    ];
+    if CONSTANTS.contains(&op.http_method.as_str()) {
+        let http = ident(&op.http_method);
+        return quote! {
+            static OPERATION: #private::Operation = #private::Operation {
+                id: #id,
+                method: #private::Method::#http,
+                path: #path,
+                security: #security,
+            };
+        };
+    }
+    let name = proc_macro2::Literal::byte_string(op.http_method.as_bytes());
+    quote! {
+        static OPERATION: ::std::sync::LazyLock<#private::Operation> = ::std::sync::LazyLock::new(|| #private::Operation {
+            id: #id,
+            method: #private::Method::from_bytes(#name).unwrap_or(#private::Method::POST),
+            path: #path,
+            security: #security,
+        });
     }
 }
 

@@ -32,7 +32,7 @@ pub(crate) mod shape;
 pub use shape::{Batch, Entries, Wrap};
 
 /// Methods that never write, so never batch.
-const SAFE_METHODS: &[&str] = &["GET", "HEAD", "OPTIONS", "TRACE"];
+const SAFE_METHODS: &[&str] = &["GET", "HEAD", "OPTIONS", "TRACE", "QUERY"];
 
 /// Detects a batch endpoint with a declared `maxItems`, or `None`.
 pub fn detect(_cx: &Ctxt, root: &Value, op: &Operation, types: &[TypeDef]) -> Option<Batch> {

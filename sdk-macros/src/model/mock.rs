@@ -1,6 +1,7 @@
 //! Names in a client's `mock` module: the mock's sub-mocks mirror the client's
 //! sub-clients, and its expectation builders take the builders' names.
 
+use super::ops::methods;
 use super::{Group, Operation};
 use crate::pointer;
 
@@ -29,5 +30,11 @@ pub fn method_name(name: &str) -> String {
 /// The JSON pointer of `op` under `paths`, as the mock's router names it.
 pub fn operation_pointer(op: &Operation) -> String {
     let item = pointer::push("#/paths", &op.path);
-    format!("{item}/{}", op.http_method.to_ascii_lowercase())
+    match methods::fixed_key(&op.http_method) {
+        Some(key) => pointer::push(&item, key),
+        None => pointer::push(
+            &pointer::push(&item, "additionalOperations"),
+            &op.http_method,
+        ),
+    }
 }

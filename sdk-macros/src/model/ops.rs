@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use self::methods::{ItemOperation, item_operations};
 use super::refs;
 use super::schema::{Ty, TypeSpace, join_docs};
 use super::security::{self, Scheme};
@@ -13,11 +14,8 @@ use crate::pointer;
 pub(crate) mod bodies;
 #[cfg(test)]
 mod contract_tests;
+pub(crate) mod methods;
 mod streams;
-
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Methods every request builder has; parameters take other names.
 const BUILDER_METHODS: &[&str] = &[
@@ -238,8 +236,8 @@ pub fn from_spec(
     };
     // Accessors of tags are named first so that an untagged operation never takes one.
     for item in paths.values() {
-        for method in METHODS {
-            let Some(tag) = item.get(*method).and_then(first_tag) else {
+        for operation in item_operations(None, item, "") {
+            let Some(tag) = first_tag(operation.op) else {
                 continue;
             };
             if !groups.iter().any(|(t, _, _)| t == &tag) {
@@ -274,11 +272,13 @@ pub fn from_spec(
             );
             continue;
         }
-        for method in METHODS {
-            let Some(op) = item.get(*method) else {
-                continue;
-            };
-            let op_ptr = pointer::push(&item_ptr, method);
+        for ItemOperation {
+            ptr: op_ptr,
+            http_method,
+            op,
+        } in item_operations(Some(cx), item, &item_ptr)
+        {
+            let method = http_method.to_ascii_lowercase();
             if !op.is_object() {
                 cx.error_at(
                     &op_ptr,
@@ -290,7 +290,8 @@ pub fn from_spec(
                 cx,
                 root,
                 path,
-                method,
+                method: &method,
+                http_method: &http_method,
                 item,
                 op,
                 ptr: &op_ptr,
@@ -324,7 +325,10 @@ struct OpContext<'a> {
     cx: &'a Ctxt,
     root: &'a Value,
     path: &'a str,
+    /// The method in lower case, for names.
     method: &'a str,
+    /// The method as sent.
+    http_method: &'a str,
     item: &'a Value,
     op: &'a Value,
     ptr: &'a str,
@@ -354,7 +358,7 @@ impl OpContext<'_> {
             id,
             method_name,
             builder_name,
-            http_method: self.method.to_ascii_uppercase(),
+            http_method: self.http_method.to_owned(),
             path: self.path.to_owned(),
             summary: text("summary"),
             description: text("description"),
@@ -435,6 +439,9 @@ impl OpContext<'_> {
                     ParamLocation::Header
                 }
                 Some("cookie") => ParamLocation::Cookie,
+                // OpenAPI 3.2: the whole query string as one value, described under
+                // `content` (form-encoded): an object's properties become `k=v` pairs.
+                Some("querystring") => ParamLocation::Query(QueryStyle::Form),
                 Some("body" | "formData") => {
                     let msg = "`in: body` and `in: formData` are Swagger 2.0; describe the body with a `requestBody`";
                     self.cx.error_at(&pointer::push(&ptr, "in"), msg);
@@ -443,7 +450,7 @@ impl OpContext<'_> {
                 Some(other) => {
                     self.cx.error_at(
                         &pointer::push(&ptr, "in"),
-                        format!("unknown parameter location `{other}`; expected path, query, header or cookie"),
+                        format!("unknown parameter location `{other}`; expected path, query, querystring, header or cookie"),
                     );
                     continue;
                 }
@@ -462,8 +469,14 @@ impl OpContext<'_> {
                 continue;
             }
             let hint = format!("{owner} {name}");
-            let ty = match node.get("schema") {
-                Some(schema) => types.node(schema, &pointer::push(&ptr, "schema"), &hint),
+            let querystring = node.get("in").and_then(Value::as_str) == Some("querystring");
+            let schema = match node.get("schema") {
+                Some(schema) => Some((schema, pointer::push(&ptr, "schema"))),
+                None if querystring => content_schema(node, &ptr),
+                None => None,
+            };
+            let ty = match schema {
+                Some((schema, at)) => types.node(schema, &at, &hint),
                 None => Ty::String,
             };
             let ty = match ty {
@@ -509,6 +522,17 @@ impl OpContext<'_> {
         required.sort_by_key(|p| p.location != ParamLocation::Path);
         (required, optional)
     }
+}
+
+/// The schema of a parameter's first `content` entry, and its pointer.
+fn content_schema<'v>(node: &'v Value, ptr: &str) -> Option<(&'v Value, String)> {
+    let (media, entry) = node.get("content")?.as_object()?.iter().next()?;
+    let schema = entry.get("schema")?;
+    let at = pointer::push(
+        &pointer::push(&pointer::push(ptr, "content"), media),
+        "schema",
+    );
+    Some((schema, at))
 }
 
 fn query_style(node: &Value) -> QueryStyle {

@@ -6,8 +6,10 @@ use serde_json::Value;
 
 use super::validate::{Document, escape};
 
+/// A path item's fixed operation keys (3.2 added `query`); other methods are under
+/// `additionalOperations`.
 const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
 ];
 
 /// The document's operations, by path template.
@@ -35,21 +37,38 @@ impl Routes {
         for (template, item) in paths.into_iter().flatten() {
             let item_ptr = format!("#/paths/{}", escape(template));
             let (item, _) = document.resolve(item, &item_ptr);
-            for method in METHODS {
-                if item.get(*method).is_some_and(Value::is_object) {
-                    let Ok(parsed) = method.to_ascii_uppercase().parse::<Method>() else {
-                        continue;
-                    };
-                    routes.push(Route {
-                        method: parsed,
-                        segments: template
-                            .trim_matches('/')
-                            .split('/')
-                            .map(str::to_owned)
-                            .collect(),
-                        pointer: format!("{item_ptr}/{method}"),
-                    });
+            let fixed = METHODS.iter().map(|m| {
+                (
+                    m.to_ascii_uppercase(),
+                    item.get(*m),
+                    format!("{item_ptr}/{m}"),
+                )
+            });
+            let additional = item
+                .get("additionalOperations")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(m, op)| {
+                    let pointer = format!("{item_ptr}/additionalOperations/{}", escape(m));
+                    (m.clone(), Some(op), pointer)
+                });
+            for (method, op, pointer) in fixed.chain(additional) {
+                if !op.is_some_and(Value::is_object) {
+                    continue;
                 }
+                let Ok(parsed) = method.parse::<Method>() else {
+                    continue;
+                };
+                routes.push(Route {
+                    method: parsed,
+                    segments: template
+                        .trim_matches('/')
+                        .split('/')
+                        .map(str::to_owned)
+                        .collect(),
+                    pointer,
+                });
             }
         }
         Routes { routes }

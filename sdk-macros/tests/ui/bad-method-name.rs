@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/bad-method-name.yaml");
+
+fn main() {}
