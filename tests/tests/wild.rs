@@ -244,3 +244,34 @@ async fn the_mock_serves_openapi_32_methods() {
     assert_eq!(client.link_product("p1").await.expect("LINK").id, "p1");
     mock.verify();
 }
+
+/// A query parameter named `body` beside a request body gets its own name, and a list
+/// whose page may be `null` is a plain call (found by the directory sweep).
+#[tokio::test]
+async fn a_body_parameter_and_a_nullable_page() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!(null)))
+        .mount(&server)
+        .await;
+    let client = wild::Client::builder()
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let payload = wild::types::AcceptImportBody { id: Some("i1".into()) };
+    client
+        .accept_import("raw text", &payload)
+        .await
+        .expect("accepted");
+    let page = client.list_nullable_page().await.expect("null page");
+    assert!(page.is_none());
+    let requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests[0].url.query(), Some("body=raw%20text"));
+    let sent: serde_json::Value = serde_json::from_slice(&requests[0].body).expect("JSON");
+    assert_eq!(sent, json!({"id": "i1"}));
+}

@@ -350,6 +350,11 @@ impl OpContext<'_> {
         let method_name = method_names.unique(names::value_name(&id, "op"));
         let builder_name = builder_names.unique(names::type_name(&id, "Op"));
         let mut param_names = Namespace::with_reserved(BUILDER_METHODS);
+        // The request body is the argument (or setter) `body`: a parameter of that name
+        // gets another.
+        if self.op.get("requestBody").is_some() {
+            param_names.unique("body".to_owned());
+        }
         let (required, optional) =
             self.params(types, &builder_name, &mut param_names, idempotency_header);
         let body = self.body(types, &builder_name);

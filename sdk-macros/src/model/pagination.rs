@@ -170,6 +170,11 @@ impl<'a> Context<'a> {
         let Decode::Json(body) = &op.ok else {
             return None;
         };
+        // A page that may be `null` (a nullable response schema) has nothing to read the
+        // next page from: such an operation is not paged.
+        if body.is_option() {
+            return None;
+        }
         Some(Context {
             root,
             node,
