@@ -21,7 +21,7 @@ pub use crate::codec::decode::{DecodeError, ErrorBody, ResponseParts};
 pub use crate::codec::serde_impls::discriminator;
 pub use crate::contract::{
     ApiDescription, ApiKeyLocation, BatchOperation, Operation, Paging, PagingStyle, QueryStyle,
-    SchemeKind, SecurityScheme,
+    SchemeKind, SecurityScheme, WebhookSignature,
 };
 pub use crate::pipeline::request::Request;
 

@@ -41,6 +41,21 @@ pub struct ApiDescription {
     /// Query parameters that carry secrets (API keys in the query), redacted
     /// from logs and errors.
     pub sensitive_query_params: &'static [&'static str],
+    /// How the document's webhooks are signed, told by the signature header they
+    /// declare; `webhook_secret` builds a verifier of this scheme.
+    pub webhook_signature: WebhookSignature,
+}
+
+/// A webhook signature scheme, as the document's webhooks declare it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebhookSignature {
+    /// Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`): the
+    /// default when the document names no other.
+    Standard,
+    /// Stripe's `Stripe-Signature: t=…,v1=…`.
+    Stripe,
+    /// `X-Hub-Signature-256: sha256=…` (GitHub and others).
+    Hub,
 }
 
 /// One entry of `components.securitySchemes`.

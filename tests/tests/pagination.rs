@@ -329,6 +329,7 @@ async fn memory_stays_flat_at_one_page_of_items() -> TestResult {
         default_security: &[],
         idempotency_header: None,
         sensitive_query_params: &[],
+        webhook_signature: sdk_runtime::contract::WebhookSignature::Standard,
     };
     static OP: Operation = Operation {
         id: "listByOffset",

@@ -280,3 +280,36 @@ fn openapi_31_webhooks_use_the_pinned_discriminator() -> TestResult {
     assert_eq!(kind, Some(WebhookErrorKind::Decode));
     Ok(())
 }
+
+mod hub {
+    sdk_runtime::generate_client!("../spec/wild/webhooks-hub-31.yaml");
+}
+
+/// Webhooks that declare `X-Hub-Signature-256` are verified in that scheme: the document,
+/// not the caller, picks it, and `webhook_secret` takes the secret as written.
+#[test]
+fn hub_signed_webhooks_are_verified_in_their_own_scheme() {
+    use sdk_runtime::webhooks::HubSignatureWebhooks;
+    let secret = "It's a Secret to Everybody";
+    let client = hub::Client::builder()
+        .base_url("https://hooks.example")
+        .webhook_secret(secret)
+        .build()
+        .expect("a hub secret is any text");
+    let body = br#"{"action":"created","starred_at":"2026-12-06T12:00:00Z"}"#;
+    let headers = HubSignatureWebhooks::new(secret)
+        .and_then(|h| h.signed_headers(body))
+        .expect("signs");
+    match client.webhooks().unwrap(&headers, body).expect("verified") {
+        hub::WebhookEvent::StarCreated(e) => assert_eq!(e.starred_at, "2026-12-06T12:00:00Z"),
+        other => panic!("wrong event: {other:?}"),
+    }
+    let tampered = br#"{"action":"deleted"}"#;
+    let err = client.webhooks().unwrap(&headers, tampered).unwrap_err();
+    assert_eq!(err.kind(), WebhookErrorKind::NoMatchingSignature);
+    let missing = client
+        .webhooks()
+        .unwrap(&sdk_runtime::HeaderMap::new(), body)
+        .unwrap_err();
+    assert_eq!(missing.kind(), WebhookErrorKind::MissingHeader);
+}

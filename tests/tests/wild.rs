@@ -263,7 +263,9 @@ async fn a_body_parameter_and_a_nullable_page() {
         .max_retries(0)
         .build()
         .expect("client");
-    let payload = wild::types::AcceptImportBody { id: Some("i1".into()) };
+    let payload = wild::types::AcceptImportBody {
+        id: Some("i1".into()),
+    };
     client
         .accept_import("raw text", &payload)
         .await

@@ -123,6 +123,7 @@ fn expand_description(api: &Api, rt: &Rt) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let sensitive = &api.sensitive_query_params;
+    let signature = ident(api.webhook_signature);
     quote! {
         /// What the runtime needs to know about this API: its name, default server and
         /// security schemes.
@@ -135,6 +136,7 @@ fn expand_description(api: &Api, rt: &Rt) -> TokenStream {
             default_security: #default_security,
             idempotency_header: #idempotency,
             sensitive_query_params: &[#(#sensitive),*],
+            webhook_signature: #private::WebhookSignature::#signature,
         };
     }
 }

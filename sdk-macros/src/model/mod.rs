@@ -48,6 +48,8 @@ pub struct Api {
     pub groups: Vec<Group>,
     /// Webhook events the document declares (`webhooks`, or `x-webhooks` in 3.0).
     pub webhooks: Vec<WebhookEvent>,
+    /// The runtime's `WebhookSignature` variant the webhooks' signature header names.
+    pub webhook_signature: &'static str,
     /// Component and body schemas by JSON pointer, with the type that decodes them.
     pub schema_roots: Vec<(String, Ty)>,
 }
@@ -73,6 +75,7 @@ impl Api {
         let (mut root_group, mut groups, idempotency_header) =
             ops::from_spec(cx, root, &mut types, &schemes);
         let webhooks = webhooks::from_spec(cx, root, &mut types);
+        let webhook_signature = webhooks::signature_scheme(root);
         let schema_roots = types.take_roots();
         let mut types = types.finish();
         recursion::break_cycles(&mut types);
@@ -93,6 +96,7 @@ impl Api {
             })
             .collect();
         Api {
+            webhook_signature,
             env_prefix: names::env_prefix(&title),
             version: text(info.and_then(|i| i.get("version"))).unwrap_or_default(),
             description: text(info.and_then(|i| i.get("description"))),

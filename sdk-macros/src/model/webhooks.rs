@@ -96,6 +96,35 @@ pub fn from_spec(cx: &Ctxt, root: &Value, types: &mut TypeSpace<'_>) -> Vec<Webh
     events
 }
 
+/// The signature scheme of the document's webhooks, as the runtime's `WebhookSignature`
+/// names it: the one whose header a webhook declares as a parameter (`Stripe-Signature`,
+/// `X-Hub-Signature-256`), else Standard Webhooks.
+pub fn signature_scheme(root: &Value) -> &'static str {
+    let map = root
+        .get("webhooks")
+        .or_else(|| root.get("x-webhooks"))
+        .and_then(Value::as_object);
+    let headers = map.into_iter().flatten().flat_map(|(_, item)| {
+        let item = follow_quietly(root, item);
+        let params = item
+            .and_then(|i| i.get("post"))
+            .and_then(|post| post.get("parameters"))
+            .and_then(Value::as_array);
+        params.into_iter().flatten().filter_map(|p| {
+            let p = follow_quietly(root, p)?;
+            (p.get("in")?.as_str()? == "header").then(|| p.get("name")?.as_str())?
+        })
+    });
+    for name in headers {
+        match name.to_ascii_lowercase().as_str() {
+            "x-hub-signature-256" => return "Hub",
+            "stripe-signature" => return "Stripe",
+            _ => {}
+        }
+    }
+    "Standard"
+}
+
 /// The name of the client's webhooks accessor: `webhooks`, unless a tag or an operation
 /// already gave `Client` a method of that name.
 pub fn accessor_name(root: &Group, groups: &[Group]) -> String {

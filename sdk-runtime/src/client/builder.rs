@@ -44,7 +44,8 @@ impl Client {
 /// use sdk_runtime::Client;
 /// # static API: sdk_runtime::ApiDescription = sdk_runtime::ApiDescription {
 /// #   title: "Pets", version: "1", env_prefix: "PETS", default_base_url: Some("https://pets.example"),
-/// #   security_schemes: &[], default_security: &[], idempotency_header: None, sensitive_query_params: &[] };
+/// #   security_schemes: &[], default_security: &[], idempotency_header: None, sensitive_query_params: &[],
+/// #   webhook_signature: sdk_runtime::contract::WebhookSignature::Standard };
 ///
 /// # fn main() -> sdk_runtime::Result<()> {
 /// let client: Client = Client::builder(&API)
@@ -69,6 +70,11 @@ impl<C> ClientBuilder<C> {
             config: Config::default(),
             client: PhantomData,
         }
+    }
+
+    /// The description of the API this builder configures a client for.
+    pub(crate) fn api(&self) -> &'static ApiDescription {
+        self.api
     }
 
     /// Sets the base URL that operation paths are appended to.

@@ -34,7 +34,8 @@ pub(crate) mod redirect;
 /// use sdk_runtime::{ApiDescription, Client, Credentials};
 /// # static API: ApiDescription = ApiDescription {
 /// #   title: "Pets", version: "1", env_prefix: "PETS", default_base_url: Some("https://pets.example"),
-/// #   security_schemes: &[], default_security: &[], idempotency_header: None, sensitive_query_params: &[] };
+/// #   security_schemes: &[], default_security: &[], idempotency_header: None, sensitive_query_params: &[],
+/// #   webhook_signature: sdk_runtime::contract::WebhookSignature::Standard };
 ///
 /// # fn main() -> sdk_runtime::Result<()> {
 /// let client = Client::builder(&API).api_key("sk_live_old").build()?;

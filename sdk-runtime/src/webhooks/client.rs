@@ -7,25 +7,30 @@
 use std::sync::Arc;
 
 use super::error::WebhookError;
+use super::hub::HubSignatureWebhooks;
 use super::standard::StandardWebhooks;
-use super::verify::Verifier;
+use super::stripe::StripeWebhooks;
+use super::verify::{Verifier, name_env_var, secret_from_env};
 use crate::client::Client;
 use crate::client::builder::ClientBuilder;
+use crate::contract::WebhookSignature;
 
 /// The verifier configured on the builder.
 struct Configured(Arc<dyn Verifier>);
 
 impl<C> ClientBuilder<C> {
     /// Sets the secret that [`Client::webhook_verifier`] (and a generated client's
-    /// `webhooks()`) verifies incoming webhooks with, per Standard Webhooks (`whsec_` + base64).
-    /// An invalid secret fails `build` without echoing it.
+    /// `webhooks()`) verifies incoming webhooks with, in the scheme the document's webhooks
+    /// declare (its `webhook_signature`): Standard Webhooks (`whsec_` + base64) unless they
+    /// declare `Stripe-Signature` or `X-Hub-Signature-256`. An invalid secret fails `build`
+    /// without echoing it.
     ///
     /// # Default
     ///
     /// None: the verifier reads `{PREFIX}_WEBHOOK_SECRET` when it is needed.
     pub fn webhook_secret(mut self, secret: impl AsRef<str>) -> Self {
-        match StandardWebhooks::new(secret.as_ref()) {
-            Ok(verifier) => self.webhook_verifier(verifier),
+        match verifier_for(self.api().webhook_signature, secret.as_ref()) {
+            Ok(verifier) => self.set_extension(Configured(verifier)),
             Err(e) => {
                 self.fail(format!("invalid webhook secret: {e}"));
                 self
@@ -43,8 +48,8 @@ impl<C> ClientBuilder<C> {
 
 impl Client {
     /// The verifier for incoming webhooks: the one given to
-    /// [`ClientBuilder::webhook_secret`] or [`ClientBuilder::webhook_verifier`], else a
-    /// Standard Webhooks verifier for the secret in `{PREFIX}_WEBHOOK_SECRET`, read now.
+    /// [`ClientBuilder::webhook_secret`] or [`ClientBuilder::webhook_verifier`], else one of
+    /// the document's scheme for the secret in `{PREFIX}_WEBHOOK_SECRET`, read now.
     ///
     /// # Errors
     ///
@@ -59,6 +64,16 @@ impl Client {
             "" => "WEBHOOK_SECRET".to_owned(),
             prefix => format!("{prefix}_WEBHOOK_SECRET"),
         };
-        Ok(Arc::new(StandardWebhooks::from_env(&var)?))
+        let secret = secret_from_env(&var)?;
+        verifier_for(self.api().webhook_signature, &secret).map_err(|e| name_env_var(&var, &e))
     }
+}
+
+/// A verifier of `scheme` for `secret`.
+fn verifier_for(scheme: WebhookSignature, secret: &str) -> Result<Arc<dyn Verifier>, WebhookError> {
+    Ok(match scheme {
+        WebhookSignature::Standard => Arc::new(StandardWebhooks::new(secret)?),
+        WebhookSignature::Stripe => Arc::new(StripeWebhooks::new(secret)?),
+        WebhookSignature::Hub => Arc::new(HubSignatureWebhooks::new(secret)?),
+    })
 }

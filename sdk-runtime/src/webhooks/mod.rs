@@ -121,12 +121,14 @@
 
 mod client;
 mod error;
+mod hub;
 mod replay;
 mod standard;
 mod stripe;
 mod verify;
 
 pub use self::error::{WebhookError, WebhookErrorKind};
+pub use self::hub::{HUB_SIGNATURE_256, HubSignatureWebhooks};
 pub use self::replay::ReplayGuard;
 pub use self::standard::{StandardWebhooks, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP};
 pub use self::stripe::{STRIPE_SIGNATURE, StripeWebhooks};

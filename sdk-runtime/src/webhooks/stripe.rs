@@ -8,8 +8,8 @@ use http::{HeaderMap, HeaderValue};
 
 use super::error::WebhookError;
 use super::verify::{
-    DEFAULT_TOLERANCE, HmacSha256, Verified, Verifier, check_signatures, keyed_mac, name_env_var,
-    parse_timestamp, secret_from_env, single_header,
+    DEFAULT_TOLERANCE, HmacSha256, Verified, Verifier, check_signatures, decode_hex, keyed_mac,
+    name_env_var, parse_timestamp, push_hex, secret_from_env, single_header,
 };
 
 /// Header holding the Stripe timestamp and signatures.
@@ -235,49 +235,10 @@ fn signed_content(key: &HmacSha256, timestamp: &str, body: &[u8]) -> HmacSha256 
         .chain_update(body)
 }
 
-fn push_hex(out: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-}
-
-/// Decodes lower- or upper-case hex; `None` for odd lengths or other characters.
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    fn nibble(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
-    }
-    let bytes = text.as_bytes();
-    if bytes.is_empty() || !bytes.len().is_multiple_of(2) {
-        return None;
-    }
-    bytes
-        .chunks_exact(2)
-        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::webhooks::WebhookErrorKind;
-
-    #[test]
-    fn hex_round_trip_and_rejects() {
-        let mut s = String::new();
-        push_hex(&mut s, &[0x00, 0x9f, 0xff]);
-        assert_eq!(s, "009fff");
-        assert_eq!(decode_hex("009FfF"), Some(vec![0x00, 0x9f, 0xff]));
-        for bad in ["", "0", "0g", "zz", "00 "] {
-            assert_eq!(decode_hex(bad), None, "{bad:?}");
-        }
-    }
 
     #[test]
     fn header_parsing() {

@@ -275,8 +275,50 @@ pub(super) fn unix_seconds(time: SystemTime) -> i128 {
     }
 }
 
+/// Appends `bytes` as lower-case hex.
+pub(super) fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+}
+
+/// Decodes lower- or upper-case hex; `None` for odd lengths or other characters.
+pub(super) fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    bytes
+        .chunks_exact(2)
+        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{decode_hex, push_hex};
+
+    #[test]
+    fn hex_round_trip_and_rejects() {
+        let mut s = String::new();
+        push_hex(&mut s, &[0x00, 0x9f, 0xff]);
+        assert_eq!(s, "009fff");
+        assert_eq!(decode_hex("009FfF"), Some(vec![0x00, 0x9f, 0xff]));
+        for bad in ["", "0", "0g", "zz", "00 "] {
+            assert_eq!(decode_hex(bad), None, "{bad:?}");
+        }
+    }
+
     use super::*;
     use crate::webhooks::WEBHOOK_ID;
 

@@ -60,6 +60,7 @@ pub static API: ApiDescription = ApiDescription {
     default_security: &[&[BEARER]],
     idempotency_header: None,
     sensitive_query_params: &["api_key", "token"],
+    webhook_signature: sdk_runtime::contract::WebhookSignature::Standard,
 };
 
 /// An API that declares no security schemes at all.
@@ -72,6 +73,7 @@ pub static OPEN_API: ApiDescription = ApiDescription {
     default_security: &[],
     idempotency_header: Some("X-Idempotency"),
     sensitive_query_params: &[],
+    webhook_signature: sdk_runtime::contract::WebhookSignature::Standard,
 };
 
 pub static GET_PET: Operation = op("getPet", Method::GET, "/pets/{petId}", None);

@@ -15,6 +15,7 @@ static API: ApiDescription = ApiDescription {
     default_security: &[&[0]],
     idempotency_header: None,
     sensitive_query_params: &[],
+    webhook_signature: crate::contract::WebhookSignature::Standard,
 };
 
 fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
