@@ -11,7 +11,7 @@ use http::{HeaderMap, HeaderValue};
 use super::error::WebhookError;
 use super::verify::{
     DEFAULT_TOLERANCE, HmacSha256, Verified, Verifier, check_signatures, keyed_mac, name_env_var,
-    parse_timestamp, secret_from_env, single_header,
+    parse_timestamp, secret_from_env, signature_value, single_header,
 };
 
 /// Header holding the unique message id (stable across retries of one delivery).
@@ -182,8 +182,7 @@ impl StandardWebhooks {
         let id_value = HeaderValue::from_str(id).map_err(|_| {
             WebhookError::malformed_header(WEBHOOK_ID, "the id is not visible ASCII")
         })?;
-        let signature = HeaderValue::try_from(self.sign(id, timestamp, body))
-            .map_err(|_| WebhookError::malformed_header(WEBHOOK_SIGNATURE, "not a header value"))?;
+        let signature = signature_value(WEBHOOK_SIGNATURE, self.sign(id, timestamp, body))?;
         let mut headers = HeaderMap::with_capacity(3);
         headers.insert(WEBHOOK_ID, id_value);
         headers.insert(WEBHOOK_TIMESTAMP, HeaderValue::from(timestamp));

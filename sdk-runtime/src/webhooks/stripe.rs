@@ -4,12 +4,12 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use hmac::Mac as _;
-use http::{HeaderMap, HeaderValue};
+use http::HeaderMap;
 
 use super::error::WebhookError;
 use super::verify::{
     DEFAULT_TOLERANCE, HmacSha256, Verified, Verifier, check_signatures, decode_hex, keyed_mac,
-    name_env_var, parse_timestamp, push_hex, secret_from_env, single_header,
+    name_env_var, parse_timestamp, push_hex, secret_from_env, signature_value, single_header,
 };
 
 /// Header holding the Stripe timestamp and signatures.
@@ -163,8 +163,7 @@ impl StripeWebhooks {
     /// None in practice (the value is always ASCII); the `Result` matches
     /// [`StandardWebhooks::signed_headers`](super::StandardWebhooks::signed_headers).
     pub fn signed_headers(&self, timestamp: i64, body: &[u8]) -> Result<HeaderMap, WebhookError> {
-        let value = HeaderValue::try_from(self.sign(timestamp, body))
-            .map_err(|_| WebhookError::malformed_header(STRIPE_SIGNATURE, "not a header value"))?;
+        let value = signature_value(STRIPE_SIGNATURE, self.sign(timestamp, body))?;
         let mut headers = HeaderMap::with_capacity(1);
         headers.insert(STRIPE_SIGNATURE, value);
         Ok(headers)

@@ -215,8 +215,8 @@ pub(super) fn parse_timestamp(header: &'static str, text: &str) -> Result<i64, W
     }
 }
 
-/// The tail every scheme shares, in the order the module docs promise: the request is authentic when
-/// any of `candidates` matches the content `signed` builds on any of `keys`; only then is `timestamp`
+/// The tail every timestamped scheme shares, in the order the module docs promise: the request is
+/// authentic when any of `candidates` matches (see [`check_any_signature`]); only then is `timestamp`
 /// held against the window, so a timestamp error always means an authentic but stale or early request.
 pub(super) fn check_signatures(
     keys: &[HmacSha256],
@@ -226,6 +226,17 @@ pub(super) fn check_signatures(
     now: SystemTime,
     tolerance: Duration,
 ) -> Result<(), WebhookError> {
+    check_any_signature(keys, signed, candidates)?;
+    check_timestamp(timestamp, now, tolerance)
+}
+
+/// Succeeds when any of `candidates` matches the content `signed` builds on any of `keys`
+/// (constant-time comparisons), so every secret of a rotation is accepted.
+pub(super) fn check_any_signature(
+    keys: &[HmacSha256],
+    signed: impl Fn(&HmacSha256) -> HmacSha256,
+    candidates: &[Vec<u8>],
+) -> Result<(), WebhookError> {
     use hmac::Mac as _;
     let matched = keys.iter().any(|key| {
         let mac = signed(key);
@@ -233,10 +244,21 @@ pub(super) fn check_signatures(
             .iter()
             .any(|candidate| mac.clone().verify_slice(candidate).is_ok())
     });
-    if !matched {
-        return Err(WebhookError::no_match(candidates.len()));
+    if matched {
+        Ok(())
+    } else {
+        Err(WebhookError::no_match(candidates.len()))
     }
-    check_timestamp(timestamp, now, tolerance)
+}
+
+/// The value of signature header `name` a signer attaches; signatures are ASCII, so the
+/// error is there only to keep `signed_headers` free of panics.
+pub(super) fn signature_value(
+    name: &'static str,
+    value: String,
+) -> Result<http::HeaderValue, WebhookError> {
+    http::HeaderValue::try_from(value)
+        .map_err(|_| WebhookError::malformed_header(name, "not a header value"))
 }
 
 /// Rejects timestamps more than `tolerance` before or after `now`.
