@@ -132,7 +132,10 @@ def build_pipeline_tool():
     for entry in (macros / "src").iterdir():
         link = src / entry.name
         if entry.name != "lib.rs" and not link.exists():
-            link.symlink_to(entry)
+            try:
+                link.symlink_to(entry)
+            except FileExistsError:  # the other shard, started at the same moment, made it
+                pass
     manifest = (macros / "Cargo.toml").read_text()
     deps = manifest.split("[dependencies]", 1)[1].split("\n[", 1)[0]
     (crate / "Cargo.toml").write_text(
