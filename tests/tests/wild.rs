@@ -277,3 +277,61 @@ async fn a_body_parameter_and_a_nullable_page() {
     let sent: serde_json::Value = serde_json::from_slice(&requests[0].body).expect("JSON");
     assert_eq!(sent, json!({"id": "i1"}));
 }
+
+mod repeated {
+    sdk_runtime::generate_client!("../spec/wild/repeated-shapes.yaml");
+}
+
+#[tokio::test]
+async fn repeated_inline_schemas_share_one_type_under_every_name() {
+    use repeated::types::*;
+    use std::any::TypeId;
+    // The second copy is an alias of the first, nested copies included ...
+    assert_eq!(
+        TypeId::of::<GetRepoResponse>(),
+        TypeId::of::<GetTeamResponse>()
+    );
+    assert_eq!(
+        TypeId::of::<GetRepoResponsePermission>(),
+        TypeId::of::<GetTeamResponsePermission>()
+    );
+    // ... a different shape stays its own type, and so does a type that refers to itself.
+    assert_ne!(
+        TypeId::of::<GetUserResponsePermission>(),
+        TypeId::of::<GetTeamResponsePermission>()
+    );
+    assert_ne!(TypeId::of::<OtherNode>(), TypeId::of::<Node>());
+    // Every name still constructs and matches.
+    let built = GetRepoResponse {
+        name: "r".into(),
+        permission: GetRepoResponsePermission {
+            access: GetRepoResponsePermissionAccess::Write,
+            expires: None,
+        },
+    };
+    assert!(matches!(
+        built.permission.access,
+        GetRepoResponsePermissionAccess::Write
+    ));
+
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"name": "core", "permission": {"access": "read", "expires": null}}),
+        ))
+        .mount(&server)
+        .await;
+    let client = repeated::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    let repo: GetRepoResponse = client.get_repo("core").await.expect("decodes").into_inner();
+    assert_eq!(
+        repo.permission.access,
+        GetTeamResponsePermissionAccess::Read
+    );
+    assert_eq!(
+        serde_json::to_value(&repo).expect("encodes"),
+        json!({"name": "core", "permission": {"access": "read"}})
+    );
+}

@@ -4,6 +4,7 @@
 //! semantics or names any more: `expand` only renders what is stored here.
 
 mod batch;
+mod dedup;
 pub mod mock;
 mod ops;
 mod pagination;
@@ -79,6 +80,7 @@ impl Api {
         let schema_roots = types.take_roots();
         let mut types = types.finish();
         recursion::break_cycles(&mut types);
+        dedup::merge_identical(&mut types);
         for op in root_group
             .ops
             .iter_mut()
