@@ -3,7 +3,8 @@
 //! The pipeline reads in four steps, each in its own module:
 //!
 //! 1. [`input`]: the macro arguments (the document path, options);
-//! 2. [`load`]: find the file, parse JSON or YAML, normalize wild and 3.1 documents;
+//! 2. [`load`]: find the file, parse JSON or YAML, normalize wild and 3.1 documents, and,
+//!    with `tags = [...]`, [`select`] the part of the document to generate;
 //! 3. [`model`]: resolve `$ref`s and turn the document into a checked intermediate
 //!    representation in which every name is already decided;
 //! 4. [`expand`]: render that representation as tokens.
@@ -20,6 +21,7 @@ mod model;
 mod names;
 mod normalize;
 mod pointer;
+mod select;
 mod yaml;
 
 use proc_macro::TokenStream;
@@ -35,6 +37,10 @@ use proc_macro::TokenStream;
 /// The path is resolved against the calling crate's `CARGO_MANIFEST_DIR`, then against the
 /// directory of the calling file. See the `sdk-runtime` crate documentation for the
 /// generated API.
+///
+/// Options follow the path: `crate = path::to::sdk_runtime` (a re-export of the runtime),
+/// `schema_table` (the conformance harness's table) and `tags = ["repos", "issues"]`, which
+/// generates only the operations whose first tag is listed and the types they reach.
 #[proc_macro]
 pub fn generate_client(input: TokenStream) -> TokenStream {
     let call_site_file = proc_macro::Span::call_site().local_file();

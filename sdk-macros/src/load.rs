@@ -5,12 +5,13 @@
 //! one malformed node cannot sink the whole document: the model parses node by node and
 //! degrades what it cannot read, and `$ref`s may point anywhere in the document.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use proc_macro2::Span;
 use serde_json::Value;
 
-use crate::{normalize, yaml};
+use crate::{normalize, pointer, yaml};
 
 /// A loaded, normalized document.
 pub struct Document {
@@ -20,6 +21,31 @@ pub struct Document {
     pub abs_path: PathBuf,
     /// The path as the user wrote it, for messages.
     pub display: String,
+    /// What a `tags = [...]` selection left in the document for the model to leave out.
+    pub omitted: Omitted,
+}
+
+/// What a `tags = [...]` selection (`select`) could not remove from the document but the
+/// model must leave out, and what it needs to name the rest as the whole client names it.
+/// Empty without a selection.
+#[derive(Default)]
+pub struct Omitted {
+    /// Operations, by canonical pointer (`pointer::canonical`), left in the document only
+    /// because a `$ref` of what is generated points into them: nothing is generated for them.
+    pub operations: HashSet<String>,
+    /// Every key of `components/schemas` in document order, removed ones included, when the
+    /// selection removed some: their names stay reserved, so no kept schema takes one.
+    pub schema_keys: Vec<String>,
+    /// The tags of the whole document that name sub-clients, in the model's order
+    /// (`model::group_tags`): every one takes its name, so no kept sub-client takes another's.
+    pub tags: Vec<String>,
+}
+
+impl Omitted {
+    /// Whether the operation at `ptr` (as the model spells it) is left out.
+    pub fn is_operation(&self, ptr: &str) -> bool {
+        !self.operations.is_empty() && self.operations.contains(&pointer::canonical(ptr))
+    }
 }
 
 /// The largest document read; beyond it the macro would only burn the user's build time.
@@ -48,6 +74,7 @@ pub fn load(path: &str, call_site_file: Option<PathBuf>, span: Span) -> syn::Res
         root,
         abs_path,
         display: path.to_owned(),
+        omitted: Omitted::default(),
     })
 }
 

@@ -16,6 +16,30 @@ pub fn lookup<'a>(root: &'a serde_json::Value, reference: &str) -> Option<&'a se
     root.pointer(&decoded)
 }
 
+/// The reference tokens of a `#/...` pointer, `%xx`-decoded and unescaped (`~1` is `/`,
+/// `~0` is `~`); `None` when it is not a pointer into this document.
+pub fn tokens(reference: &str) -> Option<Vec<String>> {
+    let decoded = percent_decode(reference.strip_prefix('#')?);
+    if decoded.is_empty() {
+        return Some(Vec::new());
+    }
+    let rest = decoded.strip_prefix('/')?;
+    Some(
+        rest.split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect(),
+    )
+}
+
+/// The pointer spelled the one way [`push`] spells it: `%7B` and `{` alike become `{`. A
+/// string that is not a pointer into this document is returned as it is.
+pub fn canonical(reference: &str) -> String {
+    match tokens(reference) {
+        Some(tokens) => tokens.iter().fold("#".to_owned(), |p, t| push(&p, t)),
+        None => reference.to_owned(),
+    }
+}
+
 /// The last token of a pointer, unescaped: the name hint of a referenced node.
 pub fn last_token(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
@@ -57,5 +81,19 @@ mod tests {
         assert_eq!(lookup(&doc, &p), Some(&serde_json::json!(1)));
         assert_eq!(lookup(&doc, "#/paths/%7Ea"), None);
         assert_eq!(lookup(&doc, "#/nope"), None);
+    }
+
+    #[test]
+    fn tokens_decode_and_canonical_respells() {
+        let tokens = tokens("#/paths/~1a~1%7Bb%7D/get/~0x").expect("a pointer");
+        assert_eq!(tokens, ["paths", "/a/{b}", "get", "~x"]);
+        assert_eq!(super::tokens("#"), Some(Vec::new()));
+        assert_eq!(super::tokens("other.yaml#/a"), None);
+        assert_eq!(super::tokens("#a"), None);
+        assert_eq!(
+            canonical("#/paths/~1a~1%7Bb%7D/get"),
+            "#/paths/~1a~1{b}/get"
+        );
+        assert_eq!(canonical("other.yaml"), "other.yaml");
     }
 }

@@ -28,6 +28,8 @@ mod names;
 mod normalize;
 #[path = "../../src/pointer.rs"]
 mod pointer;
+#[path = "../../src/select/mod.rs"]
+mod select;
 #[path = "../../src/yaml.rs"]
 mod yaml;
 

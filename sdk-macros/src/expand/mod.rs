@@ -19,17 +19,29 @@ use quote::quote;
 
 use crate::ctxt::Ctxt;
 use crate::model::{Api, Decode, StreamKind, StreamResponse, Ty};
-use crate::{input, load, names};
+use crate::{input, load, names, select};
 
 /// Generates the client for the macro input `tokens`.
 pub fn generate(tokens: TokenStream, call_site_file: Option<PathBuf>) -> syn::Result<TokenStream> {
     let input = input::parse(tokens)?;
-    let doc = load::load(&input.path.value(), call_site_file, input.span())?;
+    let mut doc = load::load(&input.path.value(), call_site_file, input.span())?;
+    // A listed tag that selects nothing is reported; the others still select.
+    let unselected = input
+        .tags
+        .as_deref()
+        .and_then(|tags| select::select(&mut doc, tags));
     let cx = Ctxt::new(doc.display.clone(), input.span());
     let api = Api::from_spec(&cx, &doc);
     // Errors are reported beside the rest of the client, so one bad operation does not
     // bury the user under follow-on errors about missing items.
-    let errors = cx.check().err().map(|e| e.to_compile_error());
+    let errors = match (unselected, cx.check().err()) {
+        (Some(mut first), Some(rest)) => {
+            first.combine(rest);
+            Some(first)
+        }
+        (first, rest) => first.or(rest),
+    };
+    let errors = errors.map(|e| e.to_compile_error());
     let rt = Rt::new(&input.runtime);
     let path = doc.abs_path.to_string_lossy().into_owned();
     let types = types::expand_types(&api, &rt);

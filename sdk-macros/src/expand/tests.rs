@@ -2,9 +2,15 @@
 
 use std::path::PathBuf;
 
+use proc_macro2::TokenStream;
 use quote::quote;
 
 fn expand(path: &str) -> String {
+    expand_with(path, TokenStream::new())
+}
+
+/// The expansion of `generate_client!("<path>" #options)`.
+fn expand_with(path: &str, options: TokenStream) -> String {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let abs = dir
         .join("..")
@@ -12,7 +18,8 @@ fn expand(path: &str) -> String {
         .canonicalize()
         .expect("fixture exists");
     let abs = abs.to_string_lossy().into_owned();
-    let tokens = super::generate(quote!(#abs), None).unwrap_or_else(|e| e.to_compile_error());
+    let tokens =
+        super::generate(quote!(#abs #options), None).unwrap_or_else(|e| e.to_compile_error());
     // The absolute path differs between machines; replace it before pretty-printing, so
     // that its length cannot change how lines are wrapped.
     let tokens = tokens.to_string().replace(&abs, "<spec>");
@@ -82,4 +89,12 @@ fn eleven_thousand_operations() {
 #[test]
 fn example_api() {
     insta::assert_snapshot!(expand("spec/api.yaml"));
+}
+
+/// `tags = [...]`: the `pets` and `stores` sub-clients, their webhook event and the types
+/// they reach; nothing of `billing` or of the untagged operation.
+#[test]
+fn tag_selection() {
+    let options = quote!(, tags = ["pets", "stores"]);
+    insta::assert_snapshot!(expand_with("spec/tag-selection.yaml", options));
 }

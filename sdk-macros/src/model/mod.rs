@@ -22,10 +22,13 @@ use crate::names;
 
 pub use batch::{Batch, Entries, Wrap};
 pub use ops::bodies::binary_fields;
+pub(crate) use ops::group_tags;
+pub(crate) use ops::methods::item_operations;
 pub use ops::{
     Body, BodyKind, Decode, Group, Operation, Param, ParamLocation, StreamKind, StreamResponse,
 };
 pub use pagination::{Pagination, Style as PagingStyle};
+pub(crate) use refs::follow_quietly;
 pub use schema::{Field, ImpliedTag, Ty, TypeDef, TypeKind, Variant};
 pub use security::{Scheme, SchemeKind};
 pub use webhooks::WebhookEvent;
@@ -72,10 +75,12 @@ impl Api {
         let title = text(info.and_then(|i| i.get("title"))).unwrap_or_else(|| "API".into());
         let (schemes, default_security) = security::from_spec(cx, root);
         let mut types = schema::TypeSpace::new(cx, root);
-        types.add_components();
+        // What a `tags` selection left in the document but not in the client.
+        let omitted = &doc.omitted;
+        types.add_components(&omitted.schema_keys);
         let (mut root_group, mut groups, idempotency_header) =
-            ops::from_spec(cx, root, &mut types, &schemes);
-        let webhooks = webhooks::from_spec(cx, root, &mut types);
+            ops::from_spec(cx, root, &mut types, &schemes, omitted);
+        let webhooks = webhooks::from_spec(cx, root, &mut types, omitted);
         let webhook_signature = webhooks::signature_scheme(root);
         let schema_roots = types.take_roots();
         let mut types = types.finish();

@@ -7,6 +7,7 @@ use super::refs;
 use super::schema::{Ty, TypeSpace, join_docs};
 use super::security::{self, Scheme};
 use crate::ctxt::Ctxt;
+use crate::load::Omitted;
 use crate::names::{self, Namespace};
 use crate::normalize::json_type;
 use crate::pointer;
@@ -211,12 +212,14 @@ pub struct DecodeVariant {
     pub decode: Decode,
 }
 
-/// Builds the groups; also returns the idempotency header name a parameter declares.
+/// Builds the groups, leaving out the `omitted` operations; also returns the idempotency
+/// header name a parameter declares.
 pub fn from_spec(
     cx: &Ctxt,
     root: &Value,
     types: &mut TypeSpace<'_>,
     schemes: &[Scheme],
+    omitted: &Omitted,
 ) -> (Group, Vec<Group>, Option<String>) {
     let mut builder_names = Namespace::default();
     let mut group_names = Namespace::with_reserved(&["Client", "ClientBuilder", "API"]);
@@ -235,30 +238,31 @@ pub fn from_spec(
         return (root_group, Vec::new(), None);
     };
     // Accessors of tags are named first so that an untagged operation never takes one.
-    for item in paths.values() {
-        for operation in item_operations(None, item, "") {
-            let Some(tag) = first_tag(operation.op) else {
-                continue;
-            };
-            if !groups.iter().any(|(t, _, _)| t == &tag) {
-                let accessor = root_names.unique(names::value_name(&tag, "tag"));
-                let name = group_names.unique(names::type_name(&tag, "Tag") + "Client");
-                let doc = tag_docs
-                    .iter()
-                    .find(|(t, _)| t == &tag)
-                    .and_then(|(_, d)| d.clone());
-                groups.push((
-                    tag,
-                    Group {
-                        name,
-                        accessor,
-                        doc,
-                        ops: Vec::new(),
-                    },
-                    Namespace::default(),
-                ));
-            }
+    // After a selection every tag of the whole document takes its name, so that each kept
+    // sub-client gets the one it has in the whole client.
+    let present = group_tags(root, omitted);
+    let named = if omitted.tags.is_empty() {
+        &present
+    } else {
+        &omitted.tags
+    };
+    for tag in named {
+        let accessor = root_names.unique(names::value_name(tag, "tag"));
+        let name = group_names.unique(names::type_name(tag, "Tag") + "Client");
+        if !present.contains(tag) {
+            continue;
         }
+        let doc = tag_docs
+            .iter()
+            .find(|(t, _)| t == tag)
+            .and_then(|(_, d)| d.clone());
+        let group = Group {
+            name,
+            accessor,
+            doc,
+            ops: Vec::new(),
+        };
+        groups.push((tag.clone(), group, Namespace::default()));
     }
     for (path, item) in paths {
         let item_ptr = pointer::push("#/paths", path);
@@ -278,6 +282,9 @@ pub fn from_spec(
             op,
         } in item_operations(Some(cx), item, &item_ptr)
         {
+            if omitted.is_operation(&op_ptr) {
+                continue;
+            }
             let method = http_method.to_ascii_lowercase();
             if !op.is_object() {
                 cx.error_at(
@@ -317,6 +324,25 @@ pub fn from_spec(
         groups.into_iter().map(|(_, g, _)| g).collect(),
         idempotency_header,
     )
+}
+
+/// The tags that get a sub-client, in the order they are named: the first tag of each
+/// operation of `paths` but the `omitted` ones, first seen first.
+pub fn group_tags(root: &Value, omitted: &Omitted) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    let paths = root.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        let item_ptr = pointer::push("#/paths", path);
+        for operation in item_operations(None, item, &item_ptr) {
+            if omitted.is_operation(&operation.ptr) {
+                continue;
+            }
+            if let Some(tag) = first_tag(operation.op).filter(|t| !tags.contains(t)) {
+                tags.push(tag);
+            }
+        }
+    }
+    tags
 }
 
 // ===== internal =====

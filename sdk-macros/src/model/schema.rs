@@ -171,8 +171,11 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    /// Names every component schema, then converts each of them.
-    pub fn add_components(&mut self) {
+    /// Names every component schema, then converts each of them. `all_keys`, when not
+    /// empty, lists the schemas of the whole document (a `tags` selection removed some):
+    /// every one of them takes its name, so each kept schema gets the one it has in the
+    /// whole client.
+    pub fn add_components(&mut self, all_keys: &[String]) {
         let Some(schemas) = self
             .root
             .pointer("/components/schemas")
@@ -181,11 +184,14 @@ impl<'a> TypeSpace<'a> {
             return;
         };
         let keys: Vec<String> = schemas.keys().cloned().collect();
-        for key in &keys {
-            let ptr = pointer::push("#/components/schemas", key);
+        let named = if all_keys.is_empty() { &keys } else { all_keys };
+        for key in named {
             let name = self.names.unique(names::type_name(key, "Schema"));
-            let id = self.push_def(name, ptr.clone());
-            self.reserved.insert(ptr, id);
+            if schemas.contains_key(key) {
+                let ptr = pointer::push("#/components/schemas", key);
+                let id = self.push_def(name, ptr.clone());
+                self.reserved.insert(ptr, id);
+            }
         }
         for key in &keys {
             let ptr = pointer::push("#/components/schemas", key);

@@ -23,6 +23,7 @@ use super::ops::{Group, Operation};
 use super::refs::follow_quietly;
 use super::schema::{Ty, TypeSpace, join_docs};
 use crate::ctxt::Ctxt;
+use crate::load::Omitted;
 use crate::names::{self, Namespace};
 use crate::pointer;
 
@@ -44,8 +45,13 @@ pub struct WebhookEvent {
     pub doc: Option<String>,
 }
 
-/// The events of `webhooks` (3.1) or `x-webhooks` (3.0).
-pub fn from_spec(cx: &Ctxt, root: &Value, types: &mut TypeSpace<'_>) -> Vec<WebhookEvent> {
+/// The events of `webhooks` (3.1) or `x-webhooks` (3.0), but the `omitted` ones.
+pub fn from_spec(
+    cx: &Ctxt,
+    root: &Value,
+    types: &mut TypeSpace<'_>,
+    omitted: &Omitted,
+) -> Vec<WebhookEvent> {
     let (key, map) = match (root.get("webhooks"), root.get("x-webhooks")) {
         (Some(Value::Object(map)), _) => ("#/webhooks", map),
         (_, Some(Value::Object(map))) => ("#/x-webhooks", map),
@@ -61,6 +67,9 @@ pub fn from_spec(cx: &Ctxt, root: &Value, types: &mut TypeSpace<'_>) -> Vec<Webh
             continue;
         };
         let post_ptr = pointer::push(&item_ptr, "post");
+        if omitted.is_operation(&post_ptr) {
+            continue;
+        }
         let Some((schema, schema_ptr)) = payload_schema(cx, root, post, &post_ptr) else {
             continue;
         };

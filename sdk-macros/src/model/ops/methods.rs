@@ -14,16 +14,16 @@ const METHODS: &[&str] = &[
 
 /// One operation of a path item: its pointer (`…/get`, `…/additionalOperations/LINK`),
 /// the HTTP method it sends, and its object.
-pub(super) struct ItemOperation<'a> {
-    pub(super) ptr: String,
-    pub(super) http_method: String,
-    pub(super) op: &'a Value,
+pub(crate) struct ItemOperation<'a> {
+    pub(crate) ptr: String,
+    pub(crate) http_method: String,
+    pub(crate) op: &'a Value,
 }
 
 /// The operations of path `item` at `item_ptr`, fixed methods first. A method name of
 /// `additionalOperations` that is not an HTTP token is an error at its pointer, reported
 /// to `cx` when given.
-pub(super) fn item_operations<'a>(
+pub(crate) fn item_operations<'a>(
     cx: Option<&Ctxt>,
     item: &'a Value,
     item_ptr: &str,

@@ -225,6 +225,7 @@ fn doc(extension: Value) -> Document {
         root,
         abs_path: PathBuf::from("t.yaml"),
         display: "t.yaml".into(),
+        omitted: Default::default(),
     }
 }
 

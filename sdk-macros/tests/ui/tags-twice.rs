@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/truncated.yaml", tags = ["pets"], tags = ["billing"]);
+
+fn main() {}
