@@ -168,14 +168,16 @@ pub fn take<T>(slot: Option<T>) -> T {
     slot.expect("RecordReader::require checked that the key was read")
 }
 
-/// The position of `key` in `keys`. Servers usually send keys in the document's order, so
-/// the key after the previous one (`hint`) is tried first; then every key in order.
+/// The position of `key` in `keys`. Servers usually send keys in the document's order,
+/// leaving out absent ones, so the search starts at the key after the previous one
+/// (`hint`) and goes on from there, then wraps around to the first key.
 #[inline]
 fn position(keys: &[&str], key: &str, hint: usize) -> usize {
-    if keys.get(hint).is_some_and(|k| *k == key) {
-        return hint;
+    let (before, after) = keys.split_at(hint.min(keys.len()));
+    if let Some(i) = after.iter().position(|k| *k == key) {
+        return hint + i;
     }
-    keys.iter().position(|k| *k == key).unwrap_or(UNKNOWN_KEY)
+    before.iter().position(|k| *k == key).unwrap_or(UNKNOWN_KEY)
 }
 
 /// Finds a key's index without allocating when the deserializer can lend the key.
@@ -408,9 +410,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn position_tries_the_hint_first_then_every_key() {
+    fn position_searches_from_the_hint_on_then_from_the_start() {
         let keys = ["a", "b", "c"];
         assert_eq!(position(&keys, "b", 1), 1);
+        // An absent key between the previous one and this one.
+        assert_eq!(position(&keys, "c", 1), 2);
         assert_eq!(position(&keys, "a", 2), 0);
         assert_eq!(position(&keys, "c", 99), 2);
         assert_eq!(position(&keys, "z", 0), UNKNOWN_KEY);
