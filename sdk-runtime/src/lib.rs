@@ -110,6 +110,7 @@ pub use client::builder::ClientBuilder;
 pub use client::config::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEBUG_BODY_LIMIT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
+pub use client::tls::http_client_builder;
 pub use client::{Client, FromClient};
 pub use contract::ApiDescription;
 pub use error::{BoxError, Error, Result};

@@ -213,8 +213,8 @@ async fn bench(addr: SocketAddr, settings: &Settings) -> Result<(), BoxError> {
         .max_retries(0)
         .build()?;
     let clients = Arc::new(Clients {
-        reqwest: reqwest::Client::new(),
-        reqwest_practices: reqwest::Client::builder()
+        reqwest: sdk_runtime::http_client_builder().build()?,
+        reqwest_practices: sdk_runtime::http_client_builder()
             .timeout(std::time::Duration::from_secs(60))
             .user_agent(USER_AGENT)
             .build()?,

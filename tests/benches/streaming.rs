@@ -204,7 +204,9 @@ async fn main() {
 
     // 2. SSE throughput.
     let _ = served.events.set(events_body(events));
-    let plain = reqwest::Client::new();
+    let plain = sdk_runtime::http_client_builder()
+        .build()
+        .expect("an HTTP client");
     let ticks_url = format!("{url}/ticks");
     let mut ours = Vec::new();
     let mut theirs = Vec::new();

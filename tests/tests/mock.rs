@@ -131,7 +131,9 @@ async fn a_request_that_breaks_the_document_fails_the_test_with_the_pointer() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(sdk_runtime::StatusCode::BAD_REQUEST));
-    let raw = reqwest::Client::new();
+    let raw = sdk_runtime::http_client_builder()
+        .build()
+        .expect("an HTTP client");
     raw.post(format!("{}/users", mock.uri()))
         .header("content-type", "application/json")
         .body(r#"{"email": 5}"#)

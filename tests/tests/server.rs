@@ -19,7 +19,7 @@ async fn start(
     config: ServerConfig,
 ) -> Result<(ExampleServer, Client), Box<dyn std::error::Error>> {
     let server = ExampleServer::start(config).await?;
-    Ok((server, Client::builder().build()?))
+    Ok((server, sdk_runtime::http_client_builder().build()?))
 }
 
 /// A request to `path` carrying the server's key.
@@ -596,7 +596,11 @@ async fn shutdown_stops_serving() -> TestResult {
         StatusCode::OK
     );
     server.shutdown().await?;
-    let after = Client::builder().build()?.get(url).send().await;
+    let after = sdk_runtime::http_client_builder()
+        .build()?
+        .get(url)
+        .send()
+        .await;
     assert!(
         after.is_err_and(|e| e.is_connect()),
         "nothing listens after shutdown"

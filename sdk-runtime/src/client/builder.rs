@@ -351,7 +351,10 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, …).
+    /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, …); start
+    /// from [`http_client_builder`](crate::http_client_builder), which has this
+    /// crate's TLS setup (`reqwest::Client::new()` needs reqwest's own `rustls`
+    /// feature or a process-wide crypto provider).
     /// [`connect_timeout`](Self::connect_timeout) then has no effect, and
     /// neither does the default redirect policy (follow only within the
     /// request's origin, so an API key in a custom header never reaches

@@ -11,6 +11,7 @@ use std::time::Duration;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::client::redirect::same_origin_redirects;
+use crate::client::tls::http_client_builder;
 use crate::client::{Client, ClientRef};
 use crate::contract::{ApiDescription, ApiKeyLocation, SchemeKind};
 use crate::error::{self, Error, Result};
@@ -142,7 +143,7 @@ pub(crate) fn build(api: &'static ApiDescription, mut c: Config) -> Result<Clien
         .map_err(|_| error::config("the user agent is not a valid header value"))?;
     let http = match c.http_client {
         Some(http) => http,
-        None => reqwest::Client::builder()
+        None => http_client_builder()
             .connect_timeout(c.connect_timeout)
             .redirect(same_origin_redirects())
             // One retry budget: ours. reqwest's own layer would resend HTTP/2 refusals

@@ -22,6 +22,7 @@ use crate::policy::auth::{Credentials, Store};
 pub(crate) mod builder;
 pub(crate) mod config;
 pub(crate) mod redirect;
+pub(crate) mod tls;
 
 // `Client::builder` lives in `builder.rs`, beside the builder, so this module
 // does not import its own child.

@@ -122,7 +122,9 @@ async fn verifies_a_delivery_received_over_http() {
     let headers = sender
         .signed_headers("msg_wire", now, &body)
         .expect("headers");
-    let response = reqwest::Client::new()
+    let response = sdk_runtime::http_client_builder()
+        .build()
+        .expect("an HTTP client")
         .post(format!("{}/hooks", server.uri()))
         .headers(headers)
         .header("content-type", "application/json")

@@ -162,7 +162,7 @@ impl SignedWebhook {
     ///
     /// Any transport error of the POST.
     pub async fn send(&self, url: &str) -> Result<StatusCode, reqwest::Error> {
-        let client = reqwest::Client::builder().build()?;
+        let client = sdk_runtime::http_client_builder().build()?;
         let response = client
             .post(url)
             .headers(self.headers())

@@ -113,7 +113,7 @@ impl Prism {
         let exchanges = Arc::new(Mutex::new(Vec::new()));
         let dynamic_seed = Arc::new(Mutex::new(None));
         let proxy = Proxy {
-            http: reqwest::Client::builder()
+            http: sdk_runtime::http_client_builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()?,
             upstream,
