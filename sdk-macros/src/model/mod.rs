@@ -5,6 +5,7 @@
 
 mod batch;
 mod dedup;
+mod large;
 pub mod mock;
 mod ops;
 mod pagination;
@@ -86,6 +87,7 @@ impl Api {
         let mut types = types.finish();
         recursion::break_cycles(&mut types);
         dedup::merge_identical(&mut types);
+        large::box_large(&mut types);
         for op in root_group
             .ops
             .iter_mut()

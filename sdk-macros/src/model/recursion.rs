@@ -54,7 +54,8 @@ pub fn break_cycles(defs: &mut [TypeDef]) {
 
 // ===== internal =====
 
-fn box_ty(ty: &mut Ty) {
+/// Boxes `ty` (inside its `Option`, if it is one).
+pub(super) fn box_ty(ty: &mut Ty) {
     let inner = std::mem::replace(ty, Ty::Unit);
     *ty = match inner {
         Ty::Option(t) => Ty::Option(Box::new(Ty::Box(t))),
@@ -64,7 +65,7 @@ fn box_ty(ty: &mut Ty) {
 }
 
 /// Named types held by value (through `Option` and aliases, not `Vec` or maps).
-fn direct_named(ty: &Ty, out: &mut Vec<usize>) {
+pub(super) fn direct_named(ty: &Ty, out: &mut Vec<usize>) {
     match ty {
         Ty::Named(id) => out.push(*id),
         Ty::Option(t) | Ty::Box(t) => direct_named(t, out),
