@@ -4,6 +4,7 @@
 mod batch;
 mod client;
 mod docs;
+mod key_slots;
 mod mock;
 mod ops;
 mod pagination;

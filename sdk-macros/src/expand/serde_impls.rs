@@ -9,6 +9,7 @@
 //! impl Deserialize for Pet   => deserialize_record (one visitor, in the runtime)
 //! impl DeserializeRecord for Pet {
 //!     const KEYS = &["id", "tag"];
+//!     const SLOTS = b"\xff\xff\x01\x00...";   // a hash table of the keys (key_slots.rs)
 //!     fn visit(mut r) {
 //!         let mut f0 = None; let mut f1 = None;
 //!         while let Some(k) = r.next_key()? { match k { 0 => r.value(&mut f0)?, 1 => ..., _ => r.skip()? } }
@@ -24,6 +25,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
+use super::key_slots::slots_literal;
 use super::{Rt, Scope, ident, ty_tokens};
 use crate::model::{Api, Field, ImpliedTag, Ty, Variant};
 
@@ -44,6 +46,7 @@ pub fn struct_impls(
 ) -> TokenStream {
     let expecting = format!("struct {name}");
     let keys = fields.iter().map(|f| &f.json_name);
+    let slots = slots_literal(fields.iter().map(|f| f.json_name.as_str()));
     let visit_body = if fields.iter().all(|f| !f.required) {
         visit_into_default(fields, extra)
     } else {
@@ -60,6 +63,7 @@ pub fn struct_impls(
         impl __serde::DeserializeRecord for #name {
             const EXPECTING: &'static str = #expecting;
             const KEYS: &'static [&'static str] = &[#(#keys),*];
+            const SLOTS: &'static [u8] = #slots;
 
             fn visit<'de, __A: __serde::MapAccess<'de>>(mut __r: __serde::RecordReader<__A>) -> ::core::result::Result<Self, __A::Error> {
                 #visit_body
@@ -329,11 +333,11 @@ pub fn tagged_deserialize(
 /// variant accepts is kept in `Unknown`.
 pub fn untagged_deserialize(name: &Ident, variants: &[Variant]) -> TokenStream {
     let mut tries = Vec::new();
-    let mut last = quote!(::core::result::Result::Ok(Self::Unknown(__v)));
+    let mut last = quote!(::core::result::Result::Ok(Self::Unknown(__v.into_json())));
     for v in variants {
         let vname = ident(&v.name);
         if v.ty == Ty::Value {
-            last = quote!(::core::result::Result::Ok(Self::#vname(__v)));
+            last = quote!(::core::result::Result::Ok(Self::#vname(__v.into_json())));
             break;
         }
         tries.push(quote! {
@@ -345,7 +349,7 @@ pub fn untagged_deserialize(name: &Ident, variants: &[Variant]) -> TokenStream {
     quote! {
         impl<'de> __serde::Deserialize<'de> for #name {
             fn deserialize<__D: __serde::Deserializer<'de>>(__d: __D) -> ::core::result::Result<Self, __D::Error> {
-                let __v = __serde::buffer(__d)?;
+                let __v = __serde::buffer_untagged(__d)?;
                 #(#tries)*
                 #last
             }

@@ -25,6 +25,8 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Visitor};
 use serde::ser::{self, SerializeMap, SerializeStruct};
 
+pub use super::buffered::{Buffered, Mismatch};
+pub use super::key_slots::{KeyTable, UNKNOWN_KEY};
 // The traits generated impls name, so they need one path only.
 pub use serde::de::MapAccess;
 pub use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -39,6 +41,9 @@ pub trait DeserializeRecord: Sized {
 
     /// The declared keys, in field order.
     const KEYS: &'static [&'static str];
+
+    /// The hash table that finds a key's index (see [`KeyTable`]).
+    const SLOTS: &'static [u8];
 
     /// Reads the struct's fields.
     fn visit<'de, A: MapAccess<'de>>(reader: RecordReader<A>) -> Result<Self, A::Error>;
@@ -63,20 +68,15 @@ impl<'de, T: DeserializeRecord> Visitor<'de> for RecordVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        T::visit(RecordReader::new(map, T::KEYS))
+        T::visit(RecordReader::new(map, KeyTable::new(T::KEYS, T::SLOTS)))
     }
 }
-
-/// Marks a key the struct does not declare, in [`RecordReader::next_key`]'s answer.
-pub const UNKNOWN_KEY: usize = usize::MAX;
 
 /// Reads a generated struct's map: finds each key among the declared ones and reads its
 /// value into the field's slot.
 pub struct RecordReader<A> {
     map: A,
-    keys: &'static [&'static str],
-    /// Where the next key is looked for first (see [`position`]).
-    hint: usize,
+    keys: KeyTable,
 }
 
 impl<A> fmt::Debug for RecordReader<A> {
@@ -88,37 +88,23 @@ impl<A> fmt::Debug for RecordReader<A> {
 }
 
 impl<'de, A: MapAccess<'de>> RecordReader<A> {
-    /// Reads `map`, whose declared keys are `keys` (in field order).
-    pub fn new(map: A, keys: &'static [&'static str]) -> Self {
-        RecordReader { map, keys, hint: 0 }
+    /// Reads `map`, whose declared keys `keys` finds.
+    pub fn new(map: A, keys: KeyTable) -> Self {
+        RecordReader { map, keys }
     }
 
     /// The next key's index in `keys`: `Some(index)`, `Some(UNKNOWN_KEY)` for a key the
     /// struct does not declare, `None` after the last key.
     #[inline]
     pub fn next_key(&mut self) -> Result<Option<usize>, A::Error> {
-        let seed = KeyIndex {
-            keys: self.keys,
-            hint: self.hint,
-        };
-        let index = self.map.next_key_seed(seed)?;
-        self.hint = index.map_or(0, |i| i.wrapping_add(1));
-        Ok(index)
+        self.map.next_key_seed(KeyIndex { keys: self.keys })
     }
 
     /// Like [`next_key`](Self::next_key), but returns an undeclared key by name
     /// (`Err(name)`), for structs that collect them into `additional_properties`.
     #[inline]
     pub fn next_key_or_name(&mut self) -> Result<Option<Result<usize, String>>, A::Error> {
-        let seed = KeyOrName {
-            keys: self.keys,
-            hint: self.hint,
-        };
-        let key = self.map.next_key_seed(seed)?;
-        if let Some(Ok(i)) = key {
-            self.hint = i + 1;
-        }
-        Ok(key)
+        self.map.next_key_seed(KeyOrName { keys: self.keys })
     }
 
     /// Reads the value of a required key into its slot (a repeated key keeps the last value).
@@ -168,22 +154,9 @@ pub fn take<T>(slot: Option<T>) -> T {
     slot.expect("RecordReader::require checked that the key was read")
 }
 
-/// The position of `key` in `keys`. Servers usually send keys in the document's order,
-/// leaving out absent ones, so the search starts at the key after the previous one
-/// (`hint`) and goes on from there, then wraps around to the first key.
-#[inline]
-fn position(keys: &[&str], key: &str, hint: usize) -> usize {
-    let (before, after) = keys.split_at(hint.min(keys.len()));
-    if let Some(i) = after.iter().position(|k| *k == key) {
-        return hint + i;
-    }
-    before.iter().position(|k| *k == key).unwrap_or(UNKNOWN_KEY)
-}
-
 /// Finds a key's index without allocating when the deserializer can lend the key.
 struct KeyIndex {
-    keys: &'static [&'static str],
-    hint: usize,
+    keys: KeyTable,
 }
 
 impl<'de> DeserializeSeed<'de> for KeyIndex {
@@ -202,18 +175,17 @@ impl Visitor<'_> for KeyIndex {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        Ok(position(self.keys, key, self.hint))
+        Ok(self.keys.find(key))
     }
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<usize, E> {
-        Ok(std::str::from_utf8(key).map_or(UNKNOWN_KEY, |key| position(self.keys, key, self.hint)))
+        Ok(std::str::from_utf8(key).map_or(UNKNOWN_KEY, |key| self.keys.find(key)))
     }
 }
 
 /// [`KeyIndex`] that keeps undeclared keys.
 struct KeyOrName {
-    keys: &'static [&'static str],
-    hint: usize,
+    keys: KeyTable,
 }
 
 impl<'de> DeserializeSeed<'de> for KeyOrName {
@@ -232,7 +204,7 @@ impl Visitor<'_> for KeyOrName {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        match position(self.keys, key, self.hint) {
+        match self.keys.find(key) {
             UNKNOWN_KEY => Ok(Err(key.to_owned())),
             index => Ok(Ok(index)),
         }
@@ -376,9 +348,18 @@ pub fn from_value<T: DeserializeOwned, E: de::Error>(
     serde_json::from_value(value).map_err(E::custom)
 }
 
+/// Buffers an untagged union's value, so each variant can be tried in turn (lending the
+/// input's strings; see [`Buffered`]).
+pub fn buffer_untagged<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Buffered<'de>, D::Error> {
+    Buffered::deserialize(deserializer)
+}
+
 /// Decodes a buffered value as one variant of an untagged union, `None` when it does not fit.
-pub fn try_variant<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
-    T::deserialize(value).ok()
+#[inline]
+pub fn try_variant<'de, T: Deserialize<'de>>(value: &Buffered<'de>) -> Option<T> {
+    value.decode()
 }
 
 /// `Debug` of a generated struct or union: its name and its JSON (`{:#?}` pretty-prints).
@@ -402,24 +383,5 @@ pub fn same_json<T: ser::Serialize>(a: &T, b: &T) -> bool {
     match (serde_json::to_value(a), serde_json::to_value(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn position_searches_from_the_hint_on_then_from_the_start() {
-        let keys = ["a", "b", "c"];
-        assert_eq!(position(&keys, "b", 1), 1);
-        // An absent key between the previous one and this one.
-        assert_eq!(position(&keys, "c", 1), 2);
-        assert_eq!(position(&keys, "a", 2), 0);
-        assert_eq!(position(&keys, "c", 99), 2);
-        assert_eq!(position(&keys, "z", 0), UNKNOWN_KEY);
-        assert_eq!(position(&[], "z", 0), UNKNOWN_KEY);
-        // A repeated key name is found at its first position.
-        assert_eq!(position(&["a", "a"], "a", 5), 0);
     }
 }

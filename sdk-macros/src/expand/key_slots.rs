@@ -1,0 +1,118 @@
+//! The hash table a generated struct finds its keys with (`SLOTS`), built here at compile
+//! time: slot `key_hash(key) & (count - 1)`, or the next free one after it, holds the key's
+//! index; `count` is a power of two at least four times the keys (a quarter full, a search
+//! mostly looks at one slot), so a search always meets an
+//! empty slot. It is written as a byte string (two bytes per slot, little endian, `0xFFFF`
+//! empty), one token for rustc however many keys there are.
+//!
+//! `key_hash` must equal the runtime's (`sdk-runtime/src/codec/key_slots.rs`): the macro
+//! cannot depend on the runtime, which depends on it, so each crate has a copy and both
+//! test the same values.
+
+use proc_macro2::Literal;
+
+const EMPTY: u16 = u16::MAX;
+
+/// The `SLOTS` literal of a struct whose keys are `keys` (field order). More keys than two
+/// bytes can index get no table; the runtime then looks at every key.
+pub fn slots_literal<'k>(keys: impl ExactSizeIterator<Item = &'k str>) -> Literal {
+    let len = keys.len();
+    if len >= usize::from(EMPTY) {
+        return Literal::byte_string(&[]);
+    }
+    let count = (len * 4).next_power_of_two().max(4);
+    let mask = count - 1;
+    let mut table = vec![EMPTY; count];
+    for (index, key) in keys.enumerate() {
+        let mut slot = (key_hash(key.as_bytes()) as usize) & mask;
+        while table[slot] != EMPTY {
+            slot = (slot + 1) & mask;
+        }
+        // `len < EMPTY`, so the index fits.
+        table[slot] = index as u16;
+    }
+    let bytes: Vec<u8> = table.iter().flat_map(|entry| entry.to_le_bytes()).collect();
+    Literal::byte_string(&bytes)
+}
+
+/// The runtime's key hash (see the module's documentation).
+fn key_hash(key: &[u8]) -> u64 {
+    const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
+    let n = key.len();
+    let mut hash = (n as u64).wrapping_mul(MULTIPLIER);
+    let mut mix = |word: u64| hash = (hash ^ word).wrapping_mul(MULTIPLIER).rotate_left(31);
+    if n < 8 {
+        mix(short_word(key));
+    } else {
+        let word = |at: usize| u64::from_le_bytes(key[at..at + 8].try_into().unwrap_or_default());
+        (0..n / 8).for_each(|i| mix(word(i * 8)));
+        mix(word(n - 8));
+    }
+    hash ^ (hash >> 29)
+}
+
+/// The bytes of a key shorter than eight in one word, without a loop: two overlapping
+/// four-byte reads, or the first, middle and last byte. With the length, it tells keys
+/// apart exactly.
+#[inline]
+fn short_word(key: &[u8]) -> u64 {
+    let n = key.len();
+    if n >= 4 {
+        let half = |at: usize| u32::from_le_bytes(key[at..at + 4].try_into().unwrap_or_default());
+        u64::from(half(n - 4)) << 32 | u64::from(half(0))
+    } else if n > 0 {
+        u64::from(key[0]) | u64::from(key[n / 2]) << 8 | u64::from(key[n - 1]) << 16
+    } else {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The runtime's `key_slots` tests check the same values.
+    #[test]
+    fn key_hash_is_the_runtimes() {
+        assert_eq!(key_hash(b""), 0);
+        assert_eq!(key_hash(b"id"), 0x6ee5_a2bc_f742_3cc8);
+        assert_eq!(key_hash(b"owner"), 0x3efb_8fbe_f32d_6646);
+        assert_eq!(key_hash(b"html_url"), 0xea03_79bd_5f86_20eb);
+        assert_eq!(
+            key_hash(b"repository_subscription_url"),
+            0x64b4_5a80_76dd_422e
+        );
+    }
+
+    #[test]
+    fn every_key_has_a_slot_and_half_stay_empty() {
+        let keys = ["id", "name", "tag", "a", "b", "c", "d", "e", "f"];
+        let literal = slots_literal(keys.iter().copied()).to_string();
+        // b"..." with escapes: decode the table back through its hash placement.
+        assert!(literal.starts_with("b\""), "{literal}");
+        let count = 64; // 9 keys -> 36 -> 64 slots
+        let mut table = vec![EMPTY; count];
+        for (index, key) in keys.iter().enumerate() {
+            let mut slot = (key_hash(key.as_bytes()) as usize) & (count - 1);
+            while table[slot] != EMPTY {
+                slot = (slot + 1) & (count - 1);
+            }
+            table[slot] = index as u16;
+        }
+        let expected: Vec<u8> = table.iter().flat_map(|e| e.to_le_bytes()).collect();
+        assert_eq!(literal, Literal::byte_string(&expected).to_string());
+        assert_eq!(
+            table.iter().filter(|&&e| e == EMPTY).count(),
+            count - keys.len()
+        );
+    }
+
+    #[test]
+    fn no_keys_still_get_a_table() {
+        let literal = slots_literal(std::iter::empty::<&str>());
+        assert_eq!(
+            literal.to_string(),
+            Literal::byte_string(&[0xFF; 8]).to_string()
+        );
+    }
+}
