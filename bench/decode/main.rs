@@ -174,6 +174,7 @@ fn main() {
     let sample_time = Duration::from_millis(env_number("SAMPLE_MS", 200));
     let all: Vec<Codec> = ours::codecs().into_iter().chain(derive::codecs()).collect();
     let mut notes = Vec::new();
+    let mut targets = Vec::new();
     // `DECODE_PROFILE=github,ours` decodes that payload with that contender's type 200
     // times and prints nothing else: a process to run under `perf record` or callgrind.
     let profile = std::env::var("DECODE_PROFILE").ok();
@@ -238,6 +239,25 @@ fn main() {
                 encode_calls,
             );
         }
+        // The serde-derive reference: the last contender (the derive twin where there is one,
+        // whose field types are ours; otherwise openapi-to-rust's output).
+        let reference = n - 1;
+        let ratio = decode_mbs[0] / decode_mbs[reference];
+        targets.push(format!(
+            "{}: decode ≥ 1.0× serde derive ({}): **{}** ({:.1} MB/s against {:.1}, {:.2}×)",
+            case.name,
+            codecs[reference].contender,
+            if ratio >= 1.0 { "met" } else { "not met" },
+            decode_mbs[0],
+            decode_mbs[reference],
+            ratio,
+        ));
+    }
+    println!();
+    println!("Targets:");
+    println!();
+    for target in targets {
+        println!("- {target}");
     }
     println!();
     for note in notes {
