@@ -1,8 +1,7 @@
 //! The hash table a generated struct finds its keys with (`SLOTS`), built here at compile
 //! time: slot `key_hash(key) & (count - 1)`, or the next free one after it, holds the key's
 //! index; `count` is a power of two at least four times the keys (a quarter full, a search
-//! mostly looks at one slot), so a search always meets an
-//! empty slot. It is written as a byte string (two bytes per slot, little endian, `0xFFFF`
+//! mostly looks at one slot, and always meets an empty one). It is written as a byte string (two bytes per slot, little endian, `0xFFFF`
 //! empty), one token for rustc however many keys there are.
 //!
 //! `key_hash` must equal the runtime's (`sdk-runtime/src/codec/key_slots.rs`): the macro
@@ -13,12 +12,21 @@ use proc_macro2::Literal;
 
 const EMPTY: u16 = u16::MAX;
 
-/// The `SLOTS` literal of a struct whose keys are `keys` (field order). More keys than two
-/// bytes can index get no table; the runtime then looks at every key.
+/// The `SLOTS` literal of a struct whose keys are `keys` (field order).
 pub fn slots_literal<'k>(keys: impl ExactSizeIterator<Item = &'k str>) -> Literal {
+    let bytes: Vec<u8> = slot_table(keys)
+        .iter()
+        .flat_map(|entry| entry.to_le_bytes())
+        .collect();
+    Literal::byte_string(&bytes)
+}
+
+/// The slots: each key's index at its hash, or after it. More keys than two bytes can
+/// index get no table; the runtime then looks at every key.
+fn slot_table<'k>(keys: impl ExactSizeIterator<Item = &'k str>) -> Vec<u16> {
     let len = keys.len();
     if len >= usize::from(EMPTY) {
-        return Literal::byte_string(&[]);
+        return Vec::new();
     }
     let count = (len * 4).next_power_of_two().max(4);
     let mask = count - 1;
@@ -31,8 +39,7 @@ pub fn slots_literal<'k>(keys: impl ExactSizeIterator<Item = &'k str>) -> Litera
         // `len < EMPTY`, so the index fits.
         table[slot] = index as u16;
     }
-    let bytes: Vec<u8> = table.iter().flat_map(|entry| entry.to_le_bytes()).collect();
-    Literal::byte_string(&bytes)
+    table
 }
 
 /// The runtime's key hash (see the module's documentation).
@@ -85,26 +92,35 @@ mod tests {
     }
 
     #[test]
-    fn every_key_has_a_slot_and_half_stay_empty() {
-        let keys = ["id", "name", "tag", "a", "b", "c", "d", "e", "f"];
-        let literal = slots_literal(keys.iter().copied()).to_string();
-        // b"..." with escapes: decode the table back through its hash placement.
-        assert!(literal.starts_with("b\""), "{literal}");
-        let count = 64; // 9 keys -> 36 -> 64 slots
-        let mut table = vec![EMPTY; count];
+    fn every_key_is_found_from_its_hash_and_three_quarters_stay_empty() {
+        let keys = [
+            "id",
+            "name",
+            "tag",
+            "a",
+            "b",
+            "c",
+            "d",
+            "e",
+            "f",
+            "repository_url",
+        ];
+        let table = slot_table(keys.iter().copied());
+        assert_eq!(table.len(), 64); // 10 keys -> 40 -> 64 slots
         for (index, key) in keys.iter().enumerate() {
-            let mut slot = (key_hash(key.as_bytes()) as usize) & (count - 1);
-            while table[slot] != EMPTY {
-                slot = (slot + 1) & (count - 1);
+            // The runtime's search: from the hash's slot to the key or an empty slot.
+            let mut slot = (key_hash(key.as_bytes()) as usize) & (table.len() - 1);
+            while table[slot] != index as u16 {
+                assert_ne!(table[slot], EMPTY, "{key} not found");
+                slot = (slot + 1) & (table.len() - 1);
             }
-            table[slot] = index as u16;
         }
-        let expected: Vec<u8> = table.iter().flat_map(|e| e.to_le_bytes()).collect();
-        assert_eq!(literal, Literal::byte_string(&expected).to_string());
-        assert_eq!(
-            table.iter().filter(|&&e| e == EMPTY).count(),
-            count - keys.len()
-        );
+        let empty = table.iter().filter(|&&e| e == EMPTY).count();
+        assert_eq!(empty, table.len() - keys.len());
+        // Two bytes a slot, little endian.
+        let literal = slots_literal(keys.iter().copied()).to_string();
+        let bytes: Vec<u8> = table.iter().flat_map(|e| e.to_le_bytes()).collect();
+        assert_eq!(literal, Literal::byte_string(&bytes).to_string());
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! Boxing what exceeds [`LIMIT`] keeps every generated type small, at one allocation per
 //! boxed value that is present.
 
-use super::recursion::{box_ty, direct_named};
+use super::recursion::{box_ty, direct_named, direct_targets};
 use super::schema::{Ty, TypeDef, TypeKind};
 
 /// Estimated bytes above which a type held by value is boxed. Around a kilobyte, a copy
@@ -61,12 +61,10 @@ fn estimated_sizes(defs: &[TypeDef]) -> Vec<usize> {
             }
             state[d] = STARTED;
             stack.push((d, true));
-            let mut targets = Vec::new();
-            held_by_value(&defs[d], &mut targets);
             stack.extend(
-                targets
+                direct_targets(defs, &defs[d])
                     .into_iter()
-                    .filter(|&t| t < defs.len() && state[t] == UNSEEN)
+                    .filter(|&t| state[t] == UNSEEN)
                     .map(|t| (t, false)),
             );
         }
@@ -75,15 +73,6 @@ fn estimated_sizes(defs: &[TypeDef]) -> Vec<usize> {
 }
 
 const POINTER: usize = 8;
-
-fn held_by_value(def: &TypeDef, out: &mut Vec<usize>) {
-    match &def.kind {
-        TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| direct_named(&f.ty, out)),
-        TypeKind::Union { variants, .. } => variants.iter().for_each(|v| direct_named(&v.ty, out)),
-        TypeKind::Alias(ty) => direct_named(ty, out),
-        _ => {}
-    }
-}
 
 fn def_size(def: &TypeDef, sizes: &[Option<usize>]) -> usize {
     match &def.kind {
@@ -160,18 +149,31 @@ mod tests {
         }
     }
 
-    #[test]
-    fn boxes_what_holds_a_large_type_and_leaves_small_ones() {
-        let strings = |n: usize| {
+    /// A struct of `n` string fields (24 bytes each).
+    fn strings(n: usize) -> TypeKind {
+        strukt(
             (0..n)
                 .map(|i| field(&format!("f{i}"), Ty::String))
-                .collect()
-        };
+                .collect(),
+        )
+    }
+
+    /// The type of field or variant `i` of `def`.
+    fn member(def: &TypeDef, i: usize) -> &Ty {
+        match &def.kind {
+            TypeKind::Struct { fields, .. } => &fields[i].ty,
+            TypeKind::Union { variants, .. } => &variants[i].ty,
+            _ => panic!("{} has no members", def.name),
+        }
+    }
+
+    #[test]
+    fn boxes_what_holds_a_large_type_and_leaves_small_ones() {
         let mut defs = vec![
             // 0: 50 strings, 1,200 bytes: large.
-            def("Big", strukt(strings(50))),
+            def("Big", strings(50)),
             // 1: 10 strings: small.
-            def("Small", strukt(strings(10))),
+            def("Small", strings(10)),
             // 2: holds both by value, and Big in a Vec (already on the heap).
             def(
                 "Holder",
@@ -191,29 +193,18 @@ mod tests {
             ),
         ];
         box_large(&mut defs);
-        let TypeKind::Struct { fields, .. } = &defs[2].kind else {
-            unreachable!()
-        };
         let boxed_big = Ty::Option(Box::new(Ty::Box(Box::new(Ty::Named(0)))));
-        assert_eq!(fields[0].ty, boxed_big);
-        assert_eq!(fields[1].ty, Ty::Named(1));
-        assert_eq!(fields[2].ty, Ty::Vec(Box::new(Ty::Named(0))));
-        let TypeKind::Union { variants, .. } = &defs[3].kind else {
-            unreachable!()
-        };
-        assert_eq!(variants[0].ty, Ty::String);
-        assert_eq!(variants[1].ty, Ty::Box(Box::new(Ty::Named(0))));
+        assert_eq!(member(&defs[2], 0), &boxed_big);
+        assert_eq!(member(&defs[2], 1), &Ty::Named(1));
+        assert_eq!(member(&defs[2], 2), &Ty::Vec(Box::new(Ty::Named(0))));
+        assert_eq!(member(&defs[3], 0), &Ty::String);
+        assert_eq!(member(&defs[3], 1), &Ty::Box(Box::new(Ty::Named(0))));
     }
 
     #[test]
     fn a_type_that_is_large_through_nesting_is_boxed() {
-        let strings = |n: usize| {
-            (0..n)
-                .map(|i| field(&format!("f{i}"), Ty::String))
-                .collect()
-        };
         let mut defs = vec![
-            def("Leaf", strukt(strings(30))),
+            def("Leaf", strings(30)),
             def(
                 "Middle",
                 strukt(vec![field("a", Ty::Named(0)), field("b", Ty::Named(0))]),
@@ -222,13 +213,7 @@ mod tests {
         ];
         box_large(&mut defs);
         // Leaf (720 bytes) stays inline in Middle; Middle (1,440) is boxed in Top.
-        let TypeKind::Struct { fields, .. } = &defs[1].kind else {
-            unreachable!()
-        };
-        assert_eq!(fields[0].ty, Ty::Named(0));
-        let TypeKind::Struct { fields, .. } = &defs[2].kind else {
-            unreachable!()
-        };
-        assert_eq!(fields[0].ty, Ty::Box(Box::new(Ty::Named(1))));
+        assert_eq!(member(&defs[1], 0), &Ty::Named(0));
+        assert_eq!(member(&defs[2], 0), &Ty::Box(Box::new(Ty::Named(1))));
     }
 }

@@ -73,7 +73,8 @@ pub(super) fn direct_named(ty: &Ty, out: &mut Vec<usize>) {
     }
 }
 
-fn direct_targets(defs: &[TypeDef], def: &TypeDef) -> Vec<usize> {
+/// The named types `def` holds by value, those in `defs` only.
+pub(super) fn direct_targets(defs: &[TypeDef], def: &TypeDef) -> Vec<usize> {
     let mut out = Vec::new();
     match &def.kind {
         TypeKind::Struct { fields, .. } => {
