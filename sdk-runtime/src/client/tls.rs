@@ -69,6 +69,10 @@ fn crypto_provider() -> Arc<CryptoProvider> {
 }
 
 #[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+// rustls 0.23.48 deprecates the ring provider because it has no post-quantum
+// key exchange. ring stays the default for its build time; `aws-lc-rs` is the
+// feature that adds X25519MLKEM768 (README, TLS).
+#[allow(deprecated)]
 fn crypto_provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
