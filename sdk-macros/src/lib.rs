@@ -4,7 +4,8 @@
 //!
 //! 1. [`input`]: the macro arguments (the document path, options);
 //! 2. [`load`]: find the file, parse JSON or YAML, normalize wild and 3.1 documents, and,
-//!    with `tags = [...]`, [`select`] the part of the document to generate;
+//!    with `tags = [...]` or `operations = [...]`, [`select`] the part of the document to
+//!    generate;
 //! 3. [`model`]: resolve `$ref`s and turn the document into a checked intermediate
 //!    representation in which every name is already decided;
 //! 4. [`expand`]: render that representation as tokens.
@@ -39,8 +40,9 @@ use proc_macro::TokenStream;
 /// generated API.
 ///
 /// Options follow the path: `crate = path::to::sdk_runtime` (a re-export of the runtime),
-/// `schema_table` (the conformance harness's table) and `tags = ["repos", "issues"]`, which
-/// generates only the operations whose first tag is listed and the types they reach.
+/// `schema_table` (the conformance harness's table), `tags = ["repos", "issues"]`, which
+/// generates only the operations whose first tag is listed and the types they reach, and
+/// `operations = ["repos/get"]`, which does the same for operations listed by id.
 #[proc_macro]
 pub fn generate_client(input: TokenStream) -> TokenStream {
     let call_site_file = proc_macro::Span::call_site().local_file();

@@ -21,6 +21,15 @@ mod whole {
     sdk_runtime::generate_client!("../spec/tag-selection.yaml", schema_table);
 }
 
+/// Two operations by id: one of `pets` and the untagged one.
+mod picked {
+    sdk_runtime::generate_client!(
+        "../spec/tag-selection.yaml",
+        operations = ["getPet", "health"],
+        schema_table
+    );
+}
+
 use shop::types;
 
 fn pet_json() -> serde_json::Value {
@@ -245,6 +254,9 @@ trait Fallback {
     fn list_invoices(&self) -> Missing {
         Missing
     }
+    fn stores(&self) -> Missing {
+        Missing
+    }
 }
 
 impl<T> Fallback for T {}
@@ -268,4 +280,48 @@ fn dropped_operations_have_no_methods() {
         .expect("client");
     let _: whole::BillingClient<'_> = whole.billing();
     let _ = whole.pets();
+}
+
+#[tokio::test]
+async fn operations_listed_by_id_are_generated_with_what_they_reach() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(pet_json()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = picked::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .expect("client");
+    // Under the sub-client and with the names the whole client gives them.
+    let pet = client.pets().get_pet(7).await.expect("get");
+    assert_eq!(pet.owner.as_ref().map(|o| o.name.as_str()), Some("Ada"));
+    let health = client.health().await.expect("health");
+    assert_eq!(health.ok, Some(true));
+    // Only `getPet` of `pets`: no `stores` sub-client, no other `pets` method.
+    let Missing = client.stores();
+    let Missing = client.billing();
+    let Missing = client.pets().list_pet_invoices();
+    assert_eq!(
+        components(picked::__schema_table::SCHEMAS),
+        [
+            "Pet",
+            "Animal",
+            "Cat",
+            "Dog",
+            "Parrot",
+            "Owner",
+            "Error",
+            "RateLimited",
+            "Health"
+        ]
+    );
 }

@@ -26,11 +26,14 @@ use crate::{input, load, names, select};
 pub fn generate(tokens: TokenStream, call_site_file: Option<PathBuf>) -> syn::Result<TokenStream> {
     let input = input::parse(tokens)?;
     let mut doc = load::load(&input.path.value(), call_site_file, input.span())?;
-    // A listed tag that selects nothing is reported; the others still select.
-    let unselected = input
-        .tags
-        .as_deref()
-        .and_then(|tags| select::select(&mut doc, tags));
+    // A listed tag or operation that selects nothing is reported; the others still select.
+    let unselected = if input.selects() {
+        let tags = input.tags.as_deref().unwrap_or_default();
+        let operations = input.operations.as_deref().unwrap_or_default();
+        select::select(&mut doc, tags, operations)
+    } else {
+        None
+    };
     let cx = Ctxt::new(doc.display.clone(), input.span());
     let api = Api::from_spec(&cx, &doc);
     // Errors are reported beside the rest of the client, so one bad operation does not

@@ -1,13 +1,15 @@
-//! Tag selection: `generate_client!("api.json", tags = ["repos", "issues"])` generates part
-//! of a big client, the operations of the listed tags and what they need.
+//! Selection: `generate_client!("api.json", tags = ["repos", "issues"])` or
+//! `operations = ["repos/get", "issues/create"]` generates part of a big client, the
+//! listed tags' operations or the listed operations, and what they need.
 //!
 //! The pass runs on the normalized document, before the model, and removes what is not
 //! selected, so that the model and everything after it work as on a document that never
 //! had it:
 //!
 //! 1. An operation is kept when its **first** tag, the one that decides its sub-client, is
-//!    listed. Untagged operations, which live on `Client` itself, are dropped; so are
-//!    webhook events, unless the first tag of their `post` operation is listed.
+//!    listed in `tags`, or its `operationId` in `operations` (both may be given: either
+//!    keeps). Under `tags` alone, untagged operations, which live on `Client` itself, are
+//!    dropped; so are webhook events, unless their `post` operation is kept.
 //! 2. From what is kept (the kept operations, the shared members of their path items, the
 //!    kept webhook events, and every top-level member other than `paths`, the webhooks and
 //!    `components`) every `$ref` and every discriminator `mapping` value is followed, to a
@@ -25,9 +27,10 @@
 //! sub-client, method or component type has its name in the whole client. (A name made up
 //! for an inline schema or a builder can still lose a numeric suffix.)
 //!
-//! Tags are matched exactly, as the document spells them. A listed tag that is no
-//! operation's first tag is an error at its literal that lists the tags that can be; the
-//! others still select. Listing a tag twice is the same as listing it once.
+//! Tags and operation ids are matched exactly, as the document spells them. A listed one
+//! that selects nothing is an error at its literal that says what can (the tags, or the
+//! operation id it was near); the others still select. Listing one twice is the same as
+//! listing it once.
 
 mod reach;
 #[cfg(test)]
@@ -46,37 +49,64 @@ use crate::{names, pointer};
 /// How many of the document's tags an error lists.
 const MAX_LISTED: usize = 40;
 
-/// Applies `tags = [...]` to `doc`; returns the errors for listed tags that select nothing.
-pub fn select(doc: &mut Document, tags: &[LitStr]) -> Option<syn::Error> {
+/// Applies `tags = [...]` and `operations = [...]` to `doc`; returns the errors for
+/// listed entries that select nothing.
+pub fn select(doc: &mut Document, tags: &[LitStr], operations: &[LitStr]) -> Option<syn::Error> {
     let census = Census::of(&doc.root);
-    let mut seen = HashSet::new();
-    let errors = tags
-        .iter()
-        .filter(|lit| seen.insert(lit.value()) && !census.first.contains_key(&lit.value()))
-        .map(|lit| {
-            let msg = census.unknown(&lit.value());
-            syn::Error::new(lit.span(), format!("{}: {msg}", doc.display))
+    let unknown_tags = unknown(tags, |tag| census.first.contains_key(tag))
+        .map(|lit| (lit, census.unknown_tag(&lit.value())));
+    let unknown_ids = unknown(operations, |id| census.ids.contains(id))
+        .map(|lit| (lit, census.unknown_id(&lit.value())));
+    let error = unknown_tags
+        .chain(unknown_ids)
+        .map(|(lit, msg)| syn::Error::new(lit.span(), format!("{}: {msg}", doc.display)))
+        .reduce(|mut all, e| {
+            all.combine(e);
+            all
         });
-    let error = errors.reduce(|mut all, e| {
-        all.combine(e);
-        all
-    });
-    let wanted: BTreeSet<String> = tags.iter().map(LitStr::value).collect();
+    let wanted = Wanted {
+        tags: tags.iter().map(LitStr::value).collect(),
+        ids: operations.iter().map(LitStr::value).collect(),
+    };
     let group_tags = model::group_tags(&doc.root, &Omitted::default());
-    doc.omitted = reach::prune(&mut doc.root, &|op| is_kept(op, &wanted));
+    doc.omitted = reach::prune(&mut doc.root, &|op| wanted.keeps(op));
     doc.omitted.tags = group_tags;
     error
 }
 
 // ===== internal =====
 
-/// Whether the operation `op` is selected: its first tag is one of `wanted`.
-fn is_kept(op: &Value, wanted: &BTreeSet<String>) -> bool {
-    first_tag(op).is_some_and(|tag| wanted.contains(tag))
+/// The listed entries that `exists` says nothing has, each once.
+fn unknown<'l>(
+    listed: &'l [LitStr],
+    exists: impl Fn(&str) -> bool + 'l,
+) -> impl Iterator<Item = &'l LitStr> + 'l {
+    let mut seen = HashSet::new();
+    listed
+        .iter()
+        .filter(move |lit| seen.insert(lit.value()) && !exists(&lit.value()))
+}
+
+/// What a selection lists.
+struct Wanted {
+    tags: BTreeSet<String>,
+    ids: BTreeSet<String>,
+}
+
+impl Wanted {
+    /// Whether the operation `op` is selected: its first tag or its operation id is listed.
+    fn keeps(&self, op: &Value) -> bool {
+        first_tag(op).is_some_and(|tag| self.tags.contains(tag))
+            || operation_id(op).is_some_and(|id| self.ids.contains(id))
+    }
 }
 
 fn first_tag(op: &Value) -> Option<&str> {
     op.get("tags")?.as_array()?.first()?.as_str()
+}
+
+fn operation_id(op: &Value) -> Option<&str> {
+    op.get("operationId")?.as_str()
 }
 
 /// The operations of a path item, each with its pointer below the item: `["get"]`,
@@ -95,6 +125,8 @@ struct Census {
     first: BTreeMap<String, usize>,
     /// Tags that some operation lists after its first, with how many do.
     later: BTreeMap<String, usize>,
+    /// The operation ids: the ones `operations` can name.
+    ids: BTreeSet<String>,
 }
 
 impl Census {
@@ -122,6 +154,9 @@ impl Census {
     }
 
     fn count(&mut self, op: &Value) {
+        if let Some(id) = operation_id(op) {
+            self.ids.insert(id.to_owned());
+        }
         let Some(tags) = op.get("tags").and_then(Value::as_array) else {
             return;
         };
@@ -134,8 +169,28 @@ impl Census {
         }
     }
 
+    /// The message for a listed operation `id` that no operation has.
+    fn unknown_id(&self, id: &str) -> String {
+        let mut msg = format!("`operations`: no operation has the operationId `{id}`");
+        let folded = names::value_name(id, "operation");
+        let near = self
+            .ids
+            .iter()
+            .find(|known| names::value_name(known, "operation") == folded);
+        if let Some(near) = near {
+            let _ = write!(msg, "; did you mean `{near}`?");
+        } else if self.first.contains_key(id) {
+            let _ = write!(msg, "; `{id}` is a tag: list it in `tags = [...]`");
+        } else if self.ids.is_empty() {
+            msg.push_str(": no operation in this document has an operationId");
+        } else {
+            msg.push_str(" (operation ids match as the document spells them)");
+        }
+        msg
+    }
+
     /// The message for a listed `tag` that is no operation's first tag.
-    fn unknown(&self, tag: &str) -> String {
+    fn unknown_tag(&self, tag: &str) -> String {
         let mut msg = format!("`tags`: no operation has `{tag}` as its first tag");
         match self.later.get(tag) {
             Some(1) => msg.push_str(" (one lists it after another"),

@@ -23,12 +23,19 @@ fn document(root: Value) -> Document {
 
 /// Selects `tags` in `root`: the document left, what is omitted, the error message.
 fn run(root: Value, tags: &[&str]) -> (Document, Option<String>) {
+    run_both(root, tags, &[])
+}
+
+/// Selects `tags` and `operations` in `root`, as `run` does.
+fn run_both(root: Value, tags: &[&str], operations: &[&str]) -> (Document, Option<String>) {
     let mut doc = document(root);
-    let tags: Vec<LitStr> = tags
-        .iter()
-        .map(|t| LitStr::new(t, Span::call_site()))
-        .collect();
-    let error = select(&mut doc, &tags).map(|e| {
+    let literals = |listed: &[&str]| -> Vec<LitStr> {
+        listed
+            .iter()
+            .map(|t| LitStr::new(t, Span::call_site()))
+            .collect()
+    };
+    let error = select(&mut doc, &literals(tags), &literals(operations)).map(|e| {
         e.into_iter()
             .map(|e| e.to_string())
             .collect::<Vec<_>>()
@@ -97,6 +104,71 @@ fn an_operation_is_kept_by_its_first_tag_with_what_it_reaches() {
         "PetList", "Pet", "Animal", "Owner", "User", "Health", "Unused",
     ];
     assert_eq!(doc.omitted.schema_keys, all, "the names to reserve");
+}
+
+/// `pets_and_users` with an operation id on every operation.
+fn with_ids() -> Value {
+    let mut root = pets_and_users();
+    let ids = [
+        ("/pets", "get", "listPets"),
+        ("/pets", "post", "createPet"),
+        ("/users", "get", "listUsers"),
+        ("/health", "get", "health"),
+    ];
+    for (path, method, id) in ids {
+        root["paths"][path][method]["operationId"] = json!(id);
+    }
+    root
+}
+
+#[test]
+fn an_operation_is_kept_by_its_id_with_what_it_reaches() {
+    let (doc, error) = run_both(with_ids(), &[], &["createPet", "health"]);
+    assert_eq!(error, None);
+    let root = &doc.root;
+    // Untagged `health` is kept too: listed by id, it lives on `Client` itself.
+    assert_eq!(keys(&root["paths"]), ["/pets", "/health"]);
+    assert_eq!(keys(&root["paths"]["/pets"]), ["post"]);
+    assert_eq!(
+        keys(&root["components"]["schemas"]),
+        ["Owner", "User", "Health"]
+    );
+    assert_eq!(
+        doc.omitted.tags,
+        ["pets", "users"],
+        "every tag keeps its name"
+    );
+}
+
+#[test]
+fn tags_and_operations_together_keep_either() {
+    let (doc, error) = run_both(with_ids(), &["users"], &["listPets"]);
+    assert_eq!(error, None);
+    assert_eq!(keys(&doc.root["paths"]), ["/pets", "/users"]);
+    assert_eq!(keys(&doc.root["paths"]["/pets"]), ["get", "post"]);
+    assert_eq!(keys(&doc.root["paths"]["/users"]), ["get"]);
+}
+
+#[test]
+fn an_unknown_operation_id_is_an_error_that_says_what_is_near() {
+    let (doc, error) = run_both(
+        with_ids(),
+        &[],
+        &["list_pets", "pets", "nothing", "listUsers", "nothing"],
+    );
+    let error = error.expect("errors");
+    let lines: Vec<&str> = error.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "t.yaml: `operations`: no operation has the operationId `list_pets`; did you mean `listPets`?",
+            "t.yaml: `operations`: no operation has the operationId `pets`; `pets` is a tag: list it in `tags = [...]`",
+            "t.yaml: `operations`: no operation has the operationId `nothing` (operation ids match as the document spells them)",
+        ],
+        "each unknown id once"
+    );
+    // The known one still selects.
+    assert_eq!(keys(&doc.root["paths"]), ["/users"]);
 }
 
 #[test]
@@ -416,7 +488,7 @@ fn real_documents_select_without_new_errors_or_renames() {
         for tag in tags.iter().step_by(step) {
             let mut doc = document(whole.root.clone());
             let lit = LitStr::new(tag, Span::call_site());
-            assert!(select(&mut doc, &[lit]).is_none());
+            assert!(select(&mut doc, &[lit], &[]).is_none());
             let (selected, new_errors) = model(&doc);
             let name = format!("{}, tags = [{tag:?}]", file.display());
             for e in &new_errors {

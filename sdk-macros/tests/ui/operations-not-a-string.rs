@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/truncated.yaml", operations = [listPets]);
+
+fn main() {}

@@ -1,0 +1,3 @@
+sdk_macros::generate_client!("specs/tags.yaml", operations = ["listPets", "list_invoices", "pets"]);
+
+fn main() {}
