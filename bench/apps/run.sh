@@ -6,11 +6,15 @@
 #   github-ours        generate_client! on GitHub's description, in the app's own main.rs
 #   github-ours-split  the same client in a crate of its own, the app in another (README, Big APIs)
 #   github-ours-tags   github-ours with `tags = [...]`: the five tags the calls use
+#   github-ours-ops    github-ours with `operations = [...]`: the 20 operations the calls make
 #   github-octocrab    octocrab 0.54.9, default features
 #   stripe-ours        generate_client! on Stripe's description, in main.rs
 #   stripe-ours-split  the same, client crate + app crate
+#   stripe-ours-ops    stripe-ours with `operations = [...]`: the 20 operations the calls make
 #   stripe-async-stripe  async-stripe 1.0.0-rc.10 (default TLS) with the core, product and
 #                        billing crates, only the resources the calls use
+#   floor-runtime      no client and no calls: sdk-runtime's HTTP client alone, the
+#                      dependencies every layout of ours compiles (the floor of our builds)
 #
 # Writes bench/apps/results.md; BENCHMARKS.md quotes it between its apps markers.
 #
@@ -19,7 +23,8 @@
 #
 # Environment:
 #   RUNS        timed runs per contender (default 3); medians reported, every run listed
-#   ONLY        `github` or `stripe` to build one API's contenders (default both)
+#   ONLY        `github` or `stripe` to build one API's contenders (default both; the
+#               floor is built either way)
 #   SDK_SOURCE  `head` (default): our crates as committed at HEAD (a `git archive` copy in
 #               work/sdk), so edits in progress elsewhere in the tree do not leak in;
 #               `tree`: the working tree's sdk-macros and sdk-runtime
@@ -37,7 +42,7 @@
 #            literal it prints changes)
 #   app      `cargo build` after `cargo clean -p <app crate>`: the app crate's own first
 #            build with every dependency built (for the split layouts, the client too)
-# Contenders alternate within each API (ours, theirs, ours split; reversed on even runs) so
+# Contenders alternate within each API (ours, theirs, ours split, ...; reversed on even runs) so
 # machine noise hits all of them alike. The target: our full build at most half of the
 # hand-written SDK's.
 set -euo pipefail
@@ -77,8 +82,9 @@ fi
 
 declare -A api main_rs app_crate
 contenders=()
-if [ "$only" != stripe ]; then contenders+=(github-ours github-octocrab github-ours-split github-ours-tags); fi
-if [ "$only" != github ]; then contenders+=(stripe-ours stripe-async-stripe stripe-ours-split); fi
+if [ "$only" != stripe ]; then contenders+=(github-ours github-octocrab github-ours-split github-ours-tags github-ours-ops); fi
+if [ "$only" != github ]; then contenders+=(stripe-ours stripe-async-stripe stripe-ours-split stripe-ours-ops); fi
+contenders+=(floor-runtime)
 for name in "${contenders[@]}"; do
   api[$name]=${name%%-*}
   case $name in
@@ -136,7 +142,7 @@ contender() {
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date +%s)
 for run in $(seq "$runs"); do
-  for group in github stripe; do
+  for group in github stripe floor; do
     order=()
     for name in "${contenders[@]}"; do
       if [ "${api[$name]}" = "$group" ]; then order+=("$name"); fi
