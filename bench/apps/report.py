@@ -101,9 +101,14 @@ def ratio(ours, theirs):
     return f"{ours / theirs:.2f}×" if theirs else "n/a"
 
 
+def in_order(theirs, ours):
+    """An API's contenders in table order: our first layout, theirs, our other layouts."""
+    return ours[:1] + [theirs] + ours[1:]
+
+
 def api_section(samples, work, api):
     title, theirs, ours = APIS[api]
-    names = ours[:1] + [theirs] + ours[1:] + [FLOOR]
+    names = in_order(theirs, ours) + [FLOOR]
     if not any(s["api"] == api for s in samples):
         return
     print(f"### {title}: 20 calls")
@@ -171,7 +176,7 @@ def every_run(samples):
     print("|---|---|" + "---:|" * len(runs))
     rows = []
     for title, theirs, ours in APIS.values():
-        rows += [(f"{title}: {LABELS[name]}", name) for name in ours[:1] + [theirs] + ours[1:]]
+        rows += [(f"{title}: {LABELS[name]}", name) for name in in_order(theirs, ours)]
     rows.append((LABELS[FLOOR], FLOOR))
     for label, name in rows:
         for step, _ in STEPS:

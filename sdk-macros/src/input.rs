@@ -37,9 +37,7 @@ impl Input {
     pub fn selects(&self) -> bool {
         self.tags.is_some() || self.operations.is_some()
     }
-}
 
-impl Input {
     pub fn span(&self) -> Span {
         self.path.span()
     }
