@@ -216,4 +216,26 @@ mod tests {
         assert_eq!(member(&defs[1], 0), &Ty::Named(0));
         assert_eq!(member(&defs[2], 0), &Ty::Box(Box::new(Ty::Named(1))));
     }
+
+    #[test]
+    fn a_recursive_large_type_is_boxed_once() {
+        // 0: large, and holds itself: `recursion` boxes the field, then `large` meets it.
+        let mut fields: Vec<Field> = (0..50)
+            .map(|i| field(&format!("f{i}"), Ty::String))
+            .collect();
+        fields.push(field("next", Ty::Named(0).option()));
+        let mut defs = vec![
+            def("Node", strukt(fields)),
+            def("Holder", strukt(vec![field("node", Ty::Named(0).option())])),
+        ];
+        super::super::recursion::break_cycles(&mut defs);
+        box_large(&mut defs);
+        let boxed_once = Ty::Option(Box::new(Ty::Box(Box::new(Ty::Named(0)))));
+        assert_eq!(member(&defs[0], 50), &boxed_once);
+        assert_eq!(member(&defs[1], 0), &boxed_once);
+        // And boxing a boxed type again changes nothing.
+        let mut ty = boxed_once.clone();
+        box_ty(&mut ty);
+        assert_eq!(ty, boxed_once);
+    }
 }

@@ -54,10 +54,13 @@ pub fn break_cycles(defs: &mut [TypeDef]) {
 
 // ===== internal =====
 
-/// Boxes `ty` (inside its `Option`, if it is one).
+/// Boxes `ty` (inside its `Option`, if it is one). A type already boxed, at either level,
+/// is left as it is: both passes (`recursion`, then `large`) box, and a field they both
+/// pick must not end up as `Option<Box<Box<T>>>`.
 pub(super) fn box_ty(ty: &mut Ty) {
     let inner = std::mem::replace(ty, Ty::Unit);
     *ty = match inner {
+        Ty::Option(t) if matches!(*t, Ty::Box(_)) => Ty::Option(t),
         Ty::Option(t) => Ty::Option(Box::new(Ty::Box(t))),
         Ty::Box(t) => Ty::Box(t),
         other => Ty::Box(Box::new(other)),
