@@ -33,6 +33,27 @@ pub fn expand_types(api: &Api, rt: &Rt) -> TokenStream {
 
 // ===== internal =====
 
+/// Generates explicit impls of the auto traits a generated type can implement safely.
+///
+/// Why: rustdoc works out every auto trait of every documented type ("Auto Trait
+/// Implementations") by walking its fields, and through a `Box` or `Vec` that walk costs
+/// several levels of the trait solver per generated type. Provider documents chain types
+/// deeply (Stripe: payment intent -> invoice -> charge -> application fee -> balance
+/// transaction -> ...), so `cargo doc` on a user crate failed with E0275 (overflow
+/// evaluating `NonNull<T>: RefUnwindSafe`) unless the user raised `recursion_limit`. An
+/// explicit impl is selected at once, so each type stops the walk at itself. The impls
+/// state what is already true: generated types hold only owned data (strings, numbers,
+/// collections, boxes, JSON values and other generated types). `Send` and `Sync` cost
+/// fewer levels per type (`Box<T>: Send` goes straight to `T: Send`) and would need
+/// `unsafe impl`, so they are left to the compiler.
+fn auto_trait_impls(name: &proc_macro2::Ident) -> TokenStream {
+    quote! {
+        impl ::core::panic::UnwindSafe for #name {}
+        impl ::core::panic::RefUnwindSafe for #name {}
+        impl ::core::marker::Unpin for #name {}
+    }
+}
+
 fn expand_def(api: &Api, def: &TypeDef, rt: &Rt) -> TokenStream {
     let name = ident(&def.name);
     let origin = format!("Schema `{}` of the document.", def.pointer);
@@ -63,6 +84,7 @@ fn expand_def(api: &Api, def: &TypeDef, rt: &Rt) -> TokenStream {
                 _ => doc,
             };
             let json_traits = json_debug_eq(&name);
+            let auto_traits = auto_trait_impls(&name);
             let fields = fields.iter().map(|f| expand_field(api, f, rt));
             let extra = extra.as_ref().map(|ty| {
                 let ty = ty_tokens(api, ty, Scope::Types, rt);
@@ -80,10 +102,12 @@ fn expand_def(api: &Api, def: &TypeDef, rt: &Rt) -> TokenStream {
                 }
                 #impls
                 #json_traits
+                #auto_traits
             }
         }
         TypeKind::Enum { variants } => {
             let impls = string_enum_impls(&name, variants);
+            let auto_traits = auto_trait_impls(&name);
             let variants = variants.iter().map(|(v, _)| ident(v));
             quote! {
                 #doc
@@ -94,6 +118,7 @@ fn expand_def(api: &Api, def: &TypeDef, rt: &Rt) -> TokenStream {
                     Unknown(::std::string::String),
                 }
                 #impls
+                #auto_traits
             }
         }
         TypeKind::Union {
@@ -128,6 +153,7 @@ fn expand_union(
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let serialize = union_serialize(name, &idents, !has_value);
     let json_traits = json_debug_eq(name);
+    let auto_traits = auto_trait_impls(name);
     let items = variants.iter().map(|v| {
         let vname = ident(&v.name);
         let ty = ty_tokens(api, &v.ty, Scope::Types, rt);
@@ -151,6 +177,7 @@ fn expand_union(
             #serialize
             #deserialize
             #json_traits
+            #auto_traits
         };
     };
     let otherwise = if has_value {
@@ -172,6 +199,7 @@ fn expand_union(
         #serialize
         #deserialize
         #json_traits
+        #auto_traits
     }
 }
 
@@ -224,7 +252,9 @@ fn expand_response_enum(api: &Api, decode: &Decode, rt: &Rt) -> Option<TokenStre
             }
         });
     }
+    let auto_traits = auto_trait_impls(&name);
     Some(quote! {
+        #auto_traits
         /// The body of a response, by status.
         #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq)]
         pub enum #name {
