@@ -60,9 +60,13 @@ pub fn struct_impls(
             }
         }
 
+        // Decoding machinery, not API: hidden so that it stays off the type's page (the
+        // trait is hidden in the runtime too).
+        #[doc(hidden)]
         impl __serde::DeserializeRecord for #name {
             const EXPECTING: &'static str = #expecting;
             const KEYS: &'static [&'static str] = &[#(#keys),*];
+            /// The keys' hash table, built by the macro: finds a key's field in one probe.
             const SLOTS: &'static [u8] = #slots;
 
             fn visit<'de, __A: __serde::MapAccess<'de>>(mut __r: __serde::RecordReader<__A>) -> ::core::result::Result<Self, __A::Error> {
@@ -150,7 +154,8 @@ fn visit_into_slots(api: &Api, fields: &[Field], extra: Option<&Ty>, rt: &Rt) ->
     quote! {
         #(#decls)*
         #extra_let
-        // Keeps the slots in memory (see `visit_into_default`).
+        // Keeps the slots in memory rather than registers, so that each key writes only its
+        // own slot (see `visit_into_default`); it changes no value.
         ::core::hint::black_box((#(&mut #slots,)*));
         while let ::core::option::Option::Some(__k) = #read_key? {
             match __k {

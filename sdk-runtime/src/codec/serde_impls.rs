@@ -34,15 +34,18 @@ pub use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A generated struct, read key by key from a map.
 ///
 /// Generated code implements this and forwards `Deserialize::deserialize` to
-/// [`deserialize_record`], so the visitor plumbing is written once.
+/// [`deserialize_record`], so the visitor plumbing is written once. Hidden: its impls are
+/// machinery, and rustdoc would otherwise list one, with these docs, on the page of every
+/// generated struct.
+#[doc(hidden)]
 pub trait DeserializeRecord: Sized {
-    /// What the value should have been, for "invalid type" errors (`"struct Pet"`).
+    /// What the value should have been, for "invalid type" errors (`"struct <name>"`).
     const EXPECTING: &'static str;
 
     /// The declared keys, in field order.
     const KEYS: &'static [&'static str];
 
-    /// The hash table that finds a key's index (see [`KeyTable`]).
+    /// The hash table that finds a key's index (see `KeyTable` in `key_slots.rs`).
     const SLOTS: &'static [u8];
 
     /// Reads the struct's fields.
