@@ -18,10 +18,16 @@ pub fn expand_client(api: &Api, rt: &Rt) -> TokenStream {
         .as_deref()
         .map(|d| format!("{}\n\n", d.trim()))
         .unwrap_or_default();
+    let runtime = runtime_path(rt);
     let client_doc = doc_attrs(&format!(
         "Client for {title} {}.\n\n{about}Create one with [`Client::builder`] or [`Client::from_env`] (reads `{env}`, \
-         then `API_KEY`); it is cheap to clone and all clones share one connection pool.",
-        api.version
+         then `API_KEY`); it is cheap to clone and all clones share one connection pool.\n\n{}",
+        api.version,
+        errors_doc(api, &runtime),
+    ));
+    let runtime_doc = doc_attrs(&format!(
+        "The runtime's client underneath, `{runtime}::Client` (not this API's `Client`), \
+         for settings shared by every API."
     ));
     let accessors = api.groups.iter().map(|g| {
         let accessor = ident(&g.accessor);
@@ -75,7 +81,7 @@ pub fn expand_client(api: &Api, rt: &Rt) -> TokenStream {
                 Self::builder().from_env().build()
             }
 
-            /// The runtime client underneath, for settings shared by every API.
+            #runtime_doc
             pub fn runtime(&self) -> &#root::Client {
                 &self.inner
             }
@@ -95,6 +101,30 @@ pub fn expand_client(api: &Api, rt: &Rt) -> TokenStream {
 }
 
 // ===== internal =====
+
+/// The runtime's path as docs spell it: `sdk_runtime`, or the user's `crate = path`.
+fn runtime_path(rt: &Rt) -> String {
+    let path: String = rt.root.to_string().split_whitespace().collect();
+    path.trim_start_matches("::").to_owned()
+}
+
+/// Which `Error` is which. A document's schema named `Error` becomes `types::Error`, a
+/// body type, while calls fail with the runtime's error; the page says how to reach both,
+/// since the two share a name (and a glob import of `types` brings in the schema's).
+fn errors_doc(api: &Api, runtime: &str) -> String {
+    let calls = format!(
+        "Every call returns `{runtime}::Result`: its error, `{runtime}::Error`, \
+         says what failed (connection, timeout, status, decoding) and holds the response body."
+    );
+    if api.types.iter().any(|t| t.name == "Error") {
+        format!(
+            "{calls} `types::Error` is different: the document's schema of that name, \
+             a body type; read it from a failed call with `err.body_as::<types::Error>()`."
+        )
+    } else {
+        calls
+    }
+}
 
 fn expand_description(api: &Api, rt: &Rt) -> TokenStream {
     let private = &rt.private;
