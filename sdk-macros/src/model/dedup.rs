@@ -199,3 +199,6 @@ mod tests {
         assert!(defs.iter().all(|d| !matches!(d.kind, TypeKind::Alias(_))));
     }
 }
+
+#[cfg(test)]
+mod stripe_selection_tests;
