@@ -152,3 +152,31 @@ fn stripe_selection_has_no_box_in_a_box() {
     );
     assert!(twice.is_empty(), "boxed twice: {twice:?}");
 }
+
+#[test]
+fn stripe_selection_defines_types_only_from_what_it_keeps() {
+    let (api, root) = stripe_selection();
+    let kept_ops: Vec<&str> = api.operations().map(|op| op.pointer.as_str()).collect();
+    assert_eq!(kept_ops.len(), OPERATIONS.len());
+    let under =
+        |pointer: &str, owner: &str| pointer == owner || pointer.starts_with(&format!("{owner}/"));
+    let mut foreign = Vec::new();
+    for def in &api.types {
+        let component = crate::pointer::tokens(&def.pointer)
+            .filter(|t| t.len() >= 3 && t[0] == "components" && t[1] == "schemas")
+            .map(|t| crate::pointer::push("#/components/schemas", &t[2]));
+        let kept = match &component {
+            Some(schema) => kept_component(&root, schema),
+            None => kept_ops.iter().any(|op| under(&def.pointer, op)),
+        };
+        if !kept {
+            foreign.push(format!("{} (from {})", def.name, def.pointer));
+        }
+    }
+    assert!(api.types.len() > 300, "only {} types", api.types.len());
+    assert!(
+        foreign.is_empty(),
+        "types from what the selection dropped:\n{}",
+        foreign.join("\n")
+    );
+}
