@@ -8,7 +8,7 @@
 //!     #[deprecated(note = "spec/api.yaml: #/paths/…: path parameter `petId` …")]
 //!     #[allow(non_upper_case_globals)]
 //!     const openapi_warning: () = ();
-//!     let _ = openapi_warning;
+//!     openapi_warning
 //! };
 //! ```
 //!
@@ -33,7 +33,9 @@ pub fn expand_warnings(file: &str, warnings: &[Warning], span: Span) -> TokenStr
                     #[deprecated(note = #message)]
                     #[allow(non_upper_case_globals)]
                     const openapi_warning: () = ();
-                    let _ = openapi_warning;
+                    // The block's value, not a `let _ =`: clippy's `let_unit_value`
+                    // would fire on that in the user's crate.
+                    openapi_warning
                 };
             }
         })
