@@ -11,6 +11,16 @@ pub struct Ctxt {
     file: String,
     span: Span,
     errors: RefCell<Option<Vec<syn::Error>>>,
+    warnings: RefCell<Vec<Warning>>,
+}
+
+/// A problem that does not stop generation, at a JSON pointer of the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where in the document, e.g. `#/paths/~1pets~1{petid}/get/parameters/0`.
+    pub pointer: String,
+    /// What is wrong and what the generator did about it.
+    pub message: String,
 }
 
 impl Ctxt {
@@ -19,6 +29,7 @@ impl Ctxt {
             file,
             span,
             errors: RefCell::new(Some(Vec::new())),
+            warnings: RefCell::new(Vec::new()),
         }
     }
 
@@ -28,6 +39,24 @@ impl Ctxt {
         if let Some(errors) = self.errors.borrow_mut().as_mut() {
             errors.push(syn::Error::new(self.span, message));
         }
+    }
+
+    /// Records a warning at the JSON pointer `pointer`: generation goes on.
+    pub fn warn_at(&self, pointer: &str, msg: impl std::fmt::Display) {
+        self.warnings.borrow_mut().push(Warning {
+            pointer: pointer.to_owned(),
+            message: msg.to_string(),
+        });
+    }
+
+    /// The document's path as the user wrote it, which every message starts with.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// Takes the warnings recorded so far.
+    pub fn take_warnings(&self) -> Vec<Warning> {
+        std::mem::take(&mut self.warnings.borrow_mut())
     }
 
     /// Returns all collected errors combined into one, or `Ok` when there are none.

@@ -38,6 +38,9 @@ pub struct ApiDescription {
     pub default_security: &'static [&'static [usize]],
     /// The idempotency header the document declares, if any.
     pub idempotency_header: Option<&'static str>,
+    /// The response header the document's responses declare for request IDs, if any
+    /// (the one declared most often, e.g. `Request-Id`); read before the common names.
+    pub request_id_header: Option<&'static str>,
     /// Query parameters that carry secrets (API keys in the query), redacted
     /// from logs and errors.
     pub sensitive_query_params: &'static [&'static str],

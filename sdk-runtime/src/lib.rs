@@ -58,7 +58,7 @@
 //! | retry budget | 500 tokens per client (see [`retry::RetryBudget`]) |
 //! | rate limits | server headers followed; no client-side pace |
 //! | response body cap | 16 MiB |
-//! | request ID header | `x-request-id` |
+//! | request ID header | the document's declared request-ID header, else the first present of `x-request-id`, `request-id`, … ([`request_id::COMMON_HEADERS`]) |
 //! | idempotency header | the document's, else `Idempotency-Key` |
 //! | debug mode | off (`{PREFIX}_DEBUG` / `SDK_DEBUG` with `from_env`) |
 //!

@@ -328,6 +328,7 @@ async fn memory_stays_flat_at_one_page_of_items() -> TestResult {
         security_schemes: &[],
         default_security: &[],
         idempotency_header: None,
+        request_id_header: None,
         sensitive_query_params: &[],
         webhook_signature: sdk_runtime::contract::WebhookSignature::Standard,
     };

@@ -152,6 +152,10 @@ fn expand_description(api: &Api, rt: &Rt) -> TokenStream {
         Some(h) => quote!(::core::option::Option::Some(#h)),
         None => quote!(::core::option::Option::None),
     };
+    let request_id = match &api.request_id_header {
+        Some(h) => quote!(::core::option::Option::Some(#h)),
+        None => quote!(::core::option::Option::None),
+    };
     let sensitive = &api.sensitive_query_params;
     let signature = ident(api.webhook_signature);
     quote! {
@@ -165,6 +169,7 @@ fn expand_description(api: &Api, rt: &Rt) -> TokenStream {
             security_schemes: &[#(#schemes),*],
             default_security: #default_security,
             idempotency_header: #idempotency,
+            request_id_header: #request_id,
             sensitive_query_params: &[#(#sensitive),*],
             webhook_signature: #private::WebhookSignature::#signature,
         };

@@ -11,6 +11,7 @@ mod pagination;
 mod schema_table;
 mod serde_impls;
 mod types;
+mod warnings;
 mod webhooks;
 
 use std::path::PathBuf;
@@ -36,6 +37,7 @@ pub fn generate(tokens: TokenStream, call_site_file: Option<PathBuf>) -> syn::Re
     };
     let cx = Ctxt::new(doc.display.clone(), input.span());
     let api = Api::from_spec(&cx, &doc);
+    let warnings = warnings::expand_warnings(cx.file(), &cx.take_warnings(), input.span());
     // Errors are reported beside the rest of the client, so one bad operation does not
     // bury the user under follow-on errors about missing items.
     let errors = match (unselected, cx.check().err()) {
@@ -58,6 +60,7 @@ pub fn generate(tokens: TokenStream, call_site_file: Option<PathBuf>) -> syn::Re
         .then(|| schema_table::expand_schema_table(&api, &rt));
     Ok(quote! {
         #errors
+        #warnings
         // Rebuilds the calling crate whenever the document changes.
         const _: &[u8] = ::core::include_bytes!(#path);
         #client

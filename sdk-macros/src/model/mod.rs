@@ -11,6 +11,7 @@ mod ops;
 mod pagination;
 mod recursion;
 mod refs;
+mod request_id;
 mod schema;
 mod security;
 mod webhooks;
@@ -45,6 +46,8 @@ pub struct Api {
     /// Top-level `security`: alternatives, each a list of indices into `schemes`.
     pub default_security: Vec<Vec<usize>>,
     pub idempotency_header: Option<String>,
+    /// The response header the document's request IDs come in, when it declares one.
+    pub request_id_header: Option<String>,
     pub sensitive_query_params: Vec<String>,
     pub types: Vec<TypeDef>,
     /// Operations without a tag, generated on `Client` itself.
@@ -114,6 +117,7 @@ impl Api {
             schemes,
             default_security,
             idempotency_header,
+            request_id_header: request_id::from_spec(root),
             sensitive_query_params,
             types,
             webhooks,

@@ -44,7 +44,7 @@ impl Client {
 /// use sdk_runtime::Client;
 /// # static API: sdk_runtime::ApiDescription = sdk_runtime::ApiDescription {
 /// #   title: "Pets", version: "1", env_prefix: "PETS", default_base_url: Some("https://pets.example"),
-/// #   security_schemes: &[], default_security: &[], idempotency_header: None, sensitive_query_params: &[],
+/// #   security_schemes: &[], default_security: &[], idempotency_header: None, request_id_header: None, sensitive_query_params: &[],
 /// #   webhook_signature: sdk_runtime::contract::WebhookSignature::Standard };
 ///
 /// # fn main() -> sdk_runtime::Result<()> {
@@ -255,11 +255,13 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Sets the response header the request ID is read from.
+    /// Sets the response header the request ID is read from; no other is read then.
     ///
     /// # Default
     ///
-    /// `x-request-id`.
+    /// The header the document's responses declare for request IDs, then the first
+    /// present of [`request_id::COMMON_HEADERS`](crate::request_id::COMMON_HEADERS)
+    /// (`x-request-id`, `request-id`, …).
     pub fn request_id_header(mut self, name: &str) -> Self {
         if let Some(name) = self.header_name(name) {
             self.config.request_id_header = Some(name);

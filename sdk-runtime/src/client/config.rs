@@ -166,9 +166,15 @@ pub(crate) fn build(api: &'static ApiDescription, mut c: Config) -> Result<Clien
     let credentials = Arc::new(credentials);
     let debug = c.debug.or(c.env_debug).unwrap_or(false);
     let redactor = redactor(api, c.redactor);
-    let request_id_header = c
-        .request_id_header
-        .unwrap_or_else(|| HeaderName::from_static(request_id::DEFAULT_HEADER));
+    let document_request_id = match api.request_id_header {
+        Some(name) => Some(HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            error::config(format!(
+                "invalid request ID header `{name}` in the API description"
+            ))
+        })?),
+        None => None,
+    };
+    let request_id_headers = request_id::headers(c.request_id_header, document_request_id);
     let max_retries = c.retry.max_retries();
     // The one place the order of the stages is written (see `policy/mod.rs`).
     let mut stages: Vec<Box<dyn Stage>> = vec![
@@ -177,7 +183,7 @@ pub(crate) fn build(api: &'static ApiDescription, mut c: Config) -> Result<Clien
             deadline: c.deadline,
         }),
         Box::new(RequestId {
-            header: request_id_header,
+            headers: request_id_headers,
         }),
         Box::new(DefaultHeaders {
             user_agent,

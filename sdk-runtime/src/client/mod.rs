@@ -35,7 +35,7 @@ pub(crate) mod tls;
 /// use sdk_runtime::{ApiDescription, Client, Credentials};
 /// # static API: ApiDescription = ApiDescription {
 /// #   title: "Pets", version: "1", env_prefix: "PETS", default_base_url: Some("https://pets.example"),
-/// #   security_schemes: &[], default_security: &[], idempotency_header: None, sensitive_query_params: &[],
+/// #   security_schemes: &[], default_security: &[], idempotency_header: None, request_id_header: None, sensitive_query_params: &[],
 /// #   webhook_signature: sdk_runtime::contract::WebhookSignature::Standard };
 ///
 /// # fn main() -> sdk_runtime::Result<()> {

@@ -190,7 +190,7 @@ impl fmt::Debug for Credentials {
 /// }
 /// # let api = &sdk_runtime::__private::ApiDescription {
 /// #   title: "t", version: "1", env_prefix: "T", default_base_url: Some("http://127.0.0.1"),
-/// #   security_schemes: &[], default_security: &[], idempotency_header: None, sensitive_query_params: &[],
+/// #   security_schemes: &[], default_security: &[], idempotency_header: None, request_id_header: None, sensitive_query_params: &[],
 /// #   webhook_signature: sdk_runtime::contract::WebhookSignature::Standard };
 /// let client = sdk_runtime::Client::builder(api).credentials_provider(from_file).build();
 /// ```

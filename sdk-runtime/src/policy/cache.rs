@@ -6,7 +6,7 @@
 //! use sdk_runtime::{Client, ResponseCache};
 //! # static API: sdk_runtime::__private::ApiDescription = sdk_runtime::__private::ApiDescription {
 //! #   title: "Pets", version: "1", env_prefix: "PETS", default_base_url: Some("https://pets.example"),
-//! #   security_schemes: &[], default_security: &[], idempotency_header: None, sensitive_query_params: &[],
+//! #   security_schemes: &[], default_security: &[], idempotency_header: None, request_id_header: None, sensitive_query_params: &[],
 //! #   webhook_signature: sdk_runtime::contract::WebhookSignature::Standard };
 //! # fn main() -> sdk_runtime::Result<()> {
 //! let cache = ResponseCache::new(1_000);

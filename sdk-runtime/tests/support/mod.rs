@@ -59,6 +59,7 @@ pub static API: ApiDescription = ApiDescription {
     ],
     default_security: &[&[BEARER]],
     idempotency_header: None,
+    request_id_header: None,
     sensitive_query_params: &["api_key", "token"],
     webhook_signature: sdk_runtime::contract::WebhookSignature::Standard,
 };
@@ -72,6 +73,7 @@ pub static OPEN_API: ApiDescription = ApiDescription {
     security_schemes: &[],
     default_security: &[],
     idempotency_header: Some("X-Idempotency"),
+    request_id_header: None,
     sensitive_query_params: &[],
     webhook_signature: sdk_runtime::contract::WebhookSignature::Standard,
 };

@@ -14,6 +14,7 @@ static API: ApiDescription = ApiDescription {
     }],
     default_security: &[&[0]],
     idempotency_header: None,
+    request_id_header: None,
     sensitive_query_params: &[],
     webhook_signature: crate::contract::WebhookSignature::Standard,
 };
