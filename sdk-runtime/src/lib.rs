@@ -31,6 +31,8 @@
 //! * **Limits**: a timeout per attempt, an optional deadline per call, and a
 //!   cap on response size.
 //!
+//! Start with the [guide]: one chapter per feature, every example compiled.
+//!
 //! # Example
 //!
 //! ```no_run
@@ -96,6 +98,7 @@ mod client;
 
 pub mod batch;
 mod call;
+pub mod guide;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod pagination;
