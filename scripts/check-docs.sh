@@ -3,7 +3,7 @@
 #
 #   scripts/check-docs.sh [FOLDER] [FILTER]
 #
-# FOLDER defaults to ../shared/specs/real; FILTER keeps only file names containing it.
+# FOLDER defaults to spec/real (the vendored real-world documents); FILTER keeps only file names containing it.
 # Each document gets a scratch crate that holds only `generate_client!("<document>")`;
 # all crates share one target directory, so dependencies build once. Prints one line per
 # document (ok / compile error / panic, with the time) and ends with `N passed, M failed`.
@@ -11,7 +11,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-folder=$(cd "${1:-$root/../shared/specs/real}" && pwd)
+folder=$(cd "${1:-$root/spec/real}" && pwd)
 filter=${2:-}
 # One scratch workspace per folder (runs for different folders may overlap), one shared
 # target directory so dependencies build once.

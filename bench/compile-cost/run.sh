@@ -16,7 +16,7 @@
 #              4 lines of generated code per operation, every document (ours and progenitor)
 #              5 rebuild after a one-line edit: in the crate that calls the macro, and in a
 #                crate that depends on a separate client crate
-#   SPECS    folder of documents (default ../shared/specs/real beside the repository)
+#   SPECS    folder of documents (default spec/real, the vendored real-world documents)
 #   RESULTS  output file (default bench/compile-cost/results.md)
 #
 # Method. Every timed command runs under /usr/bin/time -v (wall clock, and the maximum
@@ -30,7 +30,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-specs=$(cd "${SPECS:-$root/../shared/specs/real}" && pwd)
+specs=$(cd "${SPECS:-$root/spec/real}" && pwd)
 runs=${RUNS:-3}
 parts=",${PARTS:-1,2,3,4,5},"
 results=${RESULTS:-$here/results.md}

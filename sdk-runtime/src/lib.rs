@@ -37,7 +37,7 @@
 //!
 //! ```no_run
 //! mod petstore {
-//!     sdk_runtime::generate_client!("../spec/petstore.yaml");
+//!     sdk_runtime::generate_client!("guide/petstore.yaml");
 //! }
 //!
 //! # async fn run() -> sdk_runtime::Result<()> {
@@ -72,6 +72,8 @@
 
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml) and shows which feature an item needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use sdk_macros::generate_client;
 
@@ -100,6 +102,7 @@ pub mod batch;
 mod call;
 pub mod guide;
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 pub mod pagination;
 pub mod streaming;

@@ -2,11 +2,12 @@
 # Typed-model conformance: every schema of every document in FOLDER must accept data that
 # an independent generator made from the schema, and give back JSON the schema accepts.
 #
-#   tools/conformance/run.sh FOLDER [--instances N] [--seed S] [--filter TEXT]
+#   tools/conformance/run.sh FOLDER [--instances N] [--seed S] [--filter TEXT] [--exclude TEXT]
 #
 # N (default 20) instances per schema: 7 edge cases (optional fields absent / present,
 # empty arrays and maps, nulls where nullable, smallest / largest integer of each format,
-# values outside string enums), then random ones. TEXT keeps only file names containing it.
+# values outside string enums), then random ones. --filter keeps only file names containing
+# its TEXT; --exclude leaves out file names containing its TEXT.
 #
 # For each document a scratch crate expands `generate_client!("<document>", schema_table)`
 # (the table maps each schema's JSON pointer to its generated type); json-schema-faker
@@ -26,16 +27,18 @@ folder=""
 count=20
 seed=1
 filter=""
+exclude=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --instances) count=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --filter) filter=$2; shift 2 ;;
+    --exclude) exclude=$2; shift 2 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) folder=$1; shift ;;
   esac
 done
-[ -n "$folder" ] || { echo "usage: $0 FOLDER [--instances N] [--seed S] [--filter TEXT]" >&2; exit 2; }
+[ -n "$folder" ] || { echo "usage: $0 FOLDER [--instances N] [--seed S] [--filter TEXT] [--exclude TEXT]" >&2; exit 2; }
 folder=$(cd "$folder" && pwd)
 work="$root/target/conformance"
 mkdir -p "$work/crates" "$work/out"
@@ -53,6 +56,7 @@ for doc in "$folder"/*.json "$folder"/*.yaml "$folder"/*.yml; do
   [ -f "$doc" ] || continue
   base=$(basename "$doc")
   [ -n "$filter" ] && [[ "$base" != *"$filter"* ]] && continue
+  [ -n "$exclude" ] && [[ "$base" == *"$exclude"* ]] && continue
   name="conf_$(echo "${base%.*}" | tr -c 'a-zA-Z0-9\n' '_' | tr 'A-Z' 'a-z')"
   dir="$work/crates/$name"
   mkdir -p "$dir/src"

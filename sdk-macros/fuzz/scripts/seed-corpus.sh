@@ -2,7 +2,7 @@
 # Builds the seed corpus of the `pipeline` fuzz target in corpus/pipeline/: the example
 # documents (spec/, spec/hostile/), the compile-fail documents (tests/ui/specs/), the
 # regression inputs found so far (regressions/) and the real-world documents of
-# ../shared/specs/real up to MAX_BYTES each (default 256 KiB; larger ones only slow the
+# spec/real up to MAX_BYTES each (default 256 KiB; larger ones only slow the
 # fuzzer down, every exec re-reads the whole input).
 set -euo pipefail
 
@@ -21,7 +21,7 @@ copy() {
 
 for f in "$root"/spec/*.yaml "$root"/spec/*.json "$root"/spec/hostile/* \
          "$root"/sdk-macros/tests/ui/specs/* "$here"/regressions/* \
-         "$root"/../shared/specs/real/*.json "$root"/../shared/specs/real/*.yaml; do
+         "$root"/spec/real/*.json "$root"/spec/real/*.yaml; do
   copy "$f"
 done
 echo "$(ls "$out" | wc -l) seeds in $out"

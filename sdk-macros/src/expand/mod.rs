@@ -154,7 +154,8 @@ pub fn ty_tokens(api: &Api, ty: &Ty, scope: Scope, rt: &Rt) -> TokenStream {
     }
 }
 
-#[cfg(test)]
+// Reads `../spec/`: compiled in the repository only (see build.rs).
+#[cfg(all(test, workspace_fixtures))]
 mod tests;
 
 /// How a parameter of type `ty` is taken: strings as `&str`, lists as slices, other

@@ -13,7 +13,8 @@ use crate::normalize::json_type;
 use crate::pointer;
 
 pub(crate) mod bodies;
-#[cfg(test)]
+// Reads `../sdk-runtime/src/`: compiled in the repository only (see build.rs).
+#[cfg(all(test, workspace_fixtures))]
 mod contract_tests;
 pub(crate) mod methods;
 mod params;

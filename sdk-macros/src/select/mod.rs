@@ -33,7 +33,8 @@
 //! listing it once.
 
 mod reach;
-#[cfg(test)]
+// Reads `../spec/`: compiled in the repository only (see build.rs).
+#[cfg(all(test, workspace_fixtures))]
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};

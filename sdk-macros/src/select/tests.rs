@@ -463,13 +463,13 @@ fn long_tag_lists_are_cut() {
     );
 }
 
-/// On every real document of `../shared/specs/real`, selecting one tag at a time (up to
+/// On every real document of `spec/real`, selecting one tag at a time (up to
 /// eight per document, spread over its tags) never adds an error to the whole document's,
 /// keeps exactly the operations of that tag, and changes no name of a kept operation, its
 /// sub-client, or the type of a kept component schema.
 #[test]
 fn real_documents_select_without_new_errors_or_renames() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/real");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/real");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("the real documents")
         .map(|e| e.expect("an entry").path())

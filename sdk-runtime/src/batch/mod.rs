@@ -36,7 +36,7 @@
 //! # Example
 //!
 //! ```no_run
-//! # mod api { sdk_runtime::generate_client!("../spec/api.yaml"); }
+//! # mod api { sdk_runtime::generate_client!("guide/api.yaml"); }
 //! # use api::types::{NewUser, User};
 //! # async fn run(client: api::Client) {
 //! use sdk_runtime::batch::BatchOptions;

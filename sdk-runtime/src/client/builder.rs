@@ -343,7 +343,7 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Sets the largest response body read; a longer one fails the call with
-    /// a body error ([`Error::is_body`]) without reading the rest.
+    /// a body error ([`Error::is_body`](crate::Error::is_body)) without reading the rest.
     ///
     /// # Default
     ///

@@ -10,7 +10,7 @@
 //!   came from.
 //!
 //! ```no_run
-//! # mod api { sdk_runtime::generate_client!("../spec/api.yaml"); }
+//! # mod api { sdk_runtime::generate_client!("guide/api.yaml"); }
 //! # use api::types::User;
 //! # async fn run(client: api::Client) -> sdk_runtime::Result<()> {
 //! use futures::TryStreamExt;

@@ -12,7 +12,7 @@ use super::error::{WebhookError, WebhookErrorKind};
 /// How far a signed timestamp may be from "now", in either direction, by default: 5 minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
-/// Something that can authenticate a webhook request: [`StandardWebhooks`], [`StripeWebhooks`], or your own
+/// Something that can authenticate a webhook request: [`StandardWebhooks`](super::StandardWebhooks), [`StripeWebhooks`](super::StripeWebhooks), or your own
 /// scheme. Generated clients and handlers hold "some verifier" as `&dyn Verifier` or `Arc<dyn Verifier>`.
 pub trait Verifier: std::fmt::Debug + Send + Sync {
     /// Verifies `body` (the raw bytes as received) against `headers`, with `now` as the current time.
@@ -55,7 +55,7 @@ impl<'h> Verified<'h> {
         Verified { id, timestamp }
     }
 
-    /// The authenticated webhook id (`webhook-id`), to feed a [`ReplayGuard`]. `None` for Stripe, whose
+    /// The authenticated webhook id (`webhook-id`), to feed a [`ReplayGuard`](super::ReplayGuard). `None` for Stripe, whose
     /// event id is inside the body.
     #[must_use]
     pub fn id(&self) -> Option<&'h str> {

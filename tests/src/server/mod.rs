@@ -9,7 +9,7 @@
 //! - `X-API-Key` authentication with keys replaceable at run time (rotation);
 //! - typed `{ code, message, request_id }` errors: `401`, `404`, `409`, `422`, `429`, `503`;
 //! - cursor pagination (`limit` 1–100, default 20; `starting_after`; `next_cursor`);
-//! - server-side idempotency for `POST` with `Idempotency-Key` ([`idempotency`] module docs);
+//! - server-side idempotency for `POST` with `Idempotency-Key` (the private `idempotency` module's docs);
 //! - seeded fault injection, switchable while running ([`FaultConfig`]);
 //! - Standard Webhooks signing of its `user.created` and `order.paid` events ([`WebhookSigner`]).
 //!

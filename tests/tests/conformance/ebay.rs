@@ -8,7 +8,7 @@ use crate::{BoxError, TOKEN};
 
 conformance_test!(
     ebay_sell_fulfillment,
-    "../../shared/specs/real/ebay.com__sell-fulfillment.json",
+    "../spec/real/ebay.com__sell-fulfillment.json",
     KNOWN,
     calls
 );

@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::BoxError;
 use crate::run::{Known, Run, conformance_test};
 
-conformance_test!(mux, "../../shared/specs/real/mux.com.json", KNOWN, calls);
+conformance_test!(mux, "../spec/real/mux.com.json", KNOWN, calls);
 
 const KNOWN: &[Known] = &[];
 

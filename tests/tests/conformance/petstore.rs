@@ -5,7 +5,7 @@ use crate::run::{Known, Run, conformance_test};
 
 conformance_test!(
     petstore_expanded,
-    "../../shared/specs/real/petstore-expanded.yaml",
+    "../spec/real/petstore-expanded.yaml",
     KNOWN,
     calls
 );

@@ -223,7 +223,7 @@ where
 /// [`check_document`].
 ///
 /// ```ignore
-/// conformance_test!(mux, "../../shared/specs/real/mux.com.json", KNOWN, calls);
+/// conformance_test!(mux, "../spec/real/mux.com.json", KNOWN, calls);
 /// ```
 macro_rules! conformance_test {
     ($test:ident, $document:literal, $known:expr, $calls:expr) => {

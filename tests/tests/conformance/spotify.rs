@@ -4,12 +4,7 @@ use crate::prism::{Mode, Prism};
 use crate::run::{Known, Run, conformance_test};
 use crate::{BoxError, TOKEN};
 
-conformance_test!(
-    spotify,
-    "../../shared/specs/real/spotify.com.json",
-    KNOWN,
-    calls
-);
+conformance_test!(spotify, "../spec/real/spotify.com.json", KNOWN, calls);
 
 const KNOWN: &[Known] = &[];
 

@@ -7,12 +7,7 @@ use serde_json::json;
 use crate::run::{Known, Run, conformance_test};
 use crate::{BoxError, TOKEN};
 
-conformance_test!(
-    trello,
-    "../../shared/specs/real/trello.com.json",
-    KNOWN,
-    calls
-);
+conformance_test!(trello, "../spec/real/trello.com.json", KNOWN, calls);
 
 const KNOWN: &[Known] = &[];
 

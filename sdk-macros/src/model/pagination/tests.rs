@@ -1,4 +1,4 @@
-//! Detection over the fixtures and the real documents in `../shared/specs/real`.
+//! Detection over the fixtures and the real documents in `spec/real`.
 
 use std::path::PathBuf;
 
@@ -191,7 +191,7 @@ fn real_documents_are_detected() {
         ),
     ];
     for (file, id, style, next, max) in cases {
-        let api = model(&format!("../shared/specs/real/{file}"));
+        let api = model(&format!("spec/real/{file}"));
         let p = paging(&api, id).unwrap_or_else(|| panic!("{file}: {id} is not paged"));
         assert_eq!(
             (&p.style, &p.next, p.max_limit),
