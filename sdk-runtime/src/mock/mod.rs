@@ -30,6 +30,7 @@
 
 mod expect;
 mod paging;
+mod params;
 mod routes;
 mod server;
 mod state;

@@ -219,6 +219,16 @@ impl Document {
                 );
             }
             Value::Number(number) => {
+                if let Some((least, most)) = integer_range(obj)
+                    && !number.as_i64().is_some_and(|i| (least..=most).contains(&i))
+                    && number.as_f64().is_some_and(|n| n.fract() == 0.0)
+                {
+                    fail(
+                        out,
+                        "format",
+                        format!("{number} is outside the range of its format ({least} to {most})"),
+                    );
+                }
                 let Some(n) = number.as_f64() else { return };
                 let exclusive = |key: &str| obj.get(key).and_then(Value::as_bool) == Some(true);
                 if let Some(min) = obj.get("minimum").and_then(Value::as_f64)
@@ -275,6 +285,15 @@ fn bound(
         && len > most
     {
         fail(max, format!("{len} {what}, more than {most}"));
+    }
+}
+
+/// The range an integer format (`int32`, `int64`) allows; other formats are not checked.
+fn integer_range(obj: &serde_json::Map<String, Value>) -> Option<(i64, i64)> {
+    match obj.get("format").and_then(Value::as_str)? {
+        "int32" => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+        "int64" => Some((i64::MIN, i64::MAX)),
+        _ => None,
     }
 }
 
