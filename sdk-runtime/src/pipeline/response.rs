@@ -170,7 +170,11 @@ impl RawResponse<'_> {
         if self.status.is_success() {
             match ok(&self.parts()) {
                 Ok(value) => Ok(self.into_response(value)),
-                Err(e) => Err(self.into_error(Kind::Decode, None).with_source(e)),
+                // The message names the field that failed (see `decode::json`).
+                Err(e) => Err(self
+                    .into_error(Kind::Decode, None)
+                    .with_message_first(e.to_string())
+                    .with_source(e)),
             }
         } else {
             let typed = err(&self.parts());
