@@ -83,11 +83,9 @@ fn decide(shared: &Shared, parts: &http::request::Parts, body: Bytes) -> Reply {
             broken.join("\n    ")
         );
         state.violations.push(message);
-        // One line for the client's error, which shows the server's message.
-        let answered = format!(
-            "{label}: the request breaks the document: {}",
-            broken.join("; ")
-        );
+        // One line, the violations first, for the client's error, which shows
+        // the start of the server's message (its `for METHOD url` names the call).
+        let answered = format!("the request breaks the document: {}", broken.join("; "));
         return Reply::Now(json_error(StatusCode::BAD_REQUEST, &answered));
     }
     let pairs: Vec<&str> = query
@@ -100,7 +98,7 @@ fn decide(shared: &Shared, parts: &http::request::Parts, body: Bytes) -> Reply {
         .iter_mut()
         .find(|e| matches(e, &matched, &pairs, &parts.headers, request_body.as_ref()));
     match found {
-        Some(expected) => reply(expected, &pairs),
+        Some(expected) => reply(expected, &path, &pairs),
         None => {
             let message = format!("{label}: no expectation of the mock matches");
             state.unmatched.push(message.clone());
@@ -145,7 +143,7 @@ fn decode(text: &str) -> String {
 }
 
 /// The answer of a matching request, faults first.
-fn reply(expected: &mut Expected, pairs: &[&str]) -> Reply {
+fn reply(expected: &mut Expected, path: &str, pairs: &[&str]) -> Reply {
     expected.hits += 1;
     if expected.drops > 0 {
         expected.drops -= 1;
@@ -189,8 +187,12 @@ fn reply(expected: &mut Expected, pairs: &[&str]) -> Reply {
             body,
             content_type,
         } => answer(*status, body.clone(), content_type.as_deref()),
-        Answer::Pages { items, paging } => {
-            let body = page(items, paging, pairs);
+        Answer::Pages {
+            items,
+            paging,
+            fillers,
+        } => {
+            let body = page(items, paging, fillers, path, pairs);
             answer(200, Bytes::from(body.to_string()), Some("application/json"))
         }
     };
