@@ -176,7 +176,7 @@ impl Style {
     }
 
     /// The value without its `label`/`matrix` prefix.
-    fn strip<'a>(self, raw: &'a str) -> &'a str {
+    fn strip(self, raw: &str) -> &str {
         match self.prefix {
             Prefix::None => raw,
             Prefix::Label => raw.strip_prefix('.').unwrap_or(raw),
