@@ -23,6 +23,7 @@ use std::time::Duration;
 use http::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::redact::REDACTED;
 use crate::types::Bytes;
 
 /// A boxed error, the `source` of transport and credential failures.
@@ -449,6 +450,59 @@ fn shown_message(text: &str) -> String {
     out
 }
 
+/// The secret values a client sends (its fixed credentials), so that an
+/// error can redact them from the response body it keeps: servers echo keys
+/// back ("Invalid API key provided: sk_test_…").
+pub(crate) trait SecretValues: Send + Sync {
+    /// Calls `each` with every secret value known now.
+    fn each_secret(&self, each: &mut dyn FnMut(&str));
+}
+
+/// Secrets shorter than this are not searched for: replacing every `a` of a
+/// body because a password is `a` would hide more than it protects.
+const MIN_SECRET_LEN: usize = 4;
+
+/// `body` with every occurrence of a secret replaced by [`REDACTED`]; the
+/// same bytes, not copied, when none occurs. Runs on the error path only.
+pub(crate) fn without_secrets(body: Bytes, secrets: &dyn SecretValues) -> Bytes {
+    let mut redacted: Option<Vec<u8>> = None;
+    secrets.each_secret(&mut |secret| {
+        let secret = secret.as_bytes();
+        if secret.len() < MIN_SECRET_LEN {
+            return;
+        }
+        let current = redacted.as_deref().unwrap_or(&body);
+        if let Some(replaced) = replace_all(current, secret, REDACTED.as_bytes()) {
+            redacted = Some(replaced);
+        }
+    });
+    redacted.map_or(body, Bytes::from)
+}
+
+/// `haystack` with every `needle` replaced, or `None` when there is none.
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Option<Vec<u8>> {
+    let find = |from: usize| {
+        haystack[from..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|at| at + from)
+    };
+    let mut at = find(0)?;
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut copied = 0;
+    loop {
+        out.extend_from_slice(&haystack[copied..at]);
+        out.extend_from_slice(with);
+        copied = at + needle.len();
+        match find(copied) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    out.extend_from_slice(&haystack[copied..]);
+    Some(out)
+}
+
 /// A configuration error reported by `ClientBuilder::build`.
 pub(crate) fn config(message: impl Into<Cow<'static, str>>) -> Error {
     Error::new(Kind::Config).with_message(message)
@@ -571,6 +625,30 @@ mod tests {
         // 15 characters before the é's, escapes counted as one: cut after 200.
         assert_eq!(said.matches('é').count(), MAX_MESSAGE_CHARS - 15, "{said}");
         assert!(said.ends_with('…'));
+    }
+
+    struct Keys(&'static [&'static str]);
+
+    impl SecretValues for Keys {
+        fn each_secret(&self, each: &mut dyn FnMut(&str)) {
+            self.0.iter().copied().for_each(each);
+        }
+    }
+
+    #[test]
+    fn known_secrets_are_redacted_from_a_kept_body() {
+        let body = Bytes::from_static(b"{\"message\":\"Invalid API key: sk_test_1 (sk_test_1)\"}");
+        let kept = without_secrets(body.clone(), &Keys(&["sk_test_1", "ab", "absent"]));
+        assert_eq!(
+            &kept[..],
+            b"{\"message\":\"Invalid API key: [redacted] ([redacted])\"}"
+        );
+        let same = without_secrets(body.clone(), &Keys(&["absent"]));
+        assert_eq!(
+            same.as_ptr(),
+            body.as_ptr(),
+            "not copied when nothing is secret"
+        );
     }
 
     #[test]

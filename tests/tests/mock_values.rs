@@ -231,3 +231,33 @@ async fn a_decode_error_names_the_field_path_and_the_expected_type() {
     );
     assert!(shown.contains("for GET http://"), "{shown}");
 }
+
+#[tokio::test]
+async fn a_key_the_server_echoes_is_redacted_from_the_error() {
+    const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+    let server = Wiremock::start().await;
+    Mock::given(method("GET"))
+        .and(path("/users/usr_1"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"message": format!("Invalid API key provided: {KEY}")})),
+        )
+        .mount(&server)
+        .await;
+    let client = api::Client::builder()
+        .base_url(server.uri())
+        .api_key(KEY)
+        .build()
+        .unwrap();
+    let err = client.users().get_user("usr_1").await.unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(
+            "server returned 401 Unauthorized: Invalid API key provided: [redacted] for GET "
+        ),
+        "{shown}"
+    );
+    assert!(!format!("{shown}{err:?}").contains(KEY), "{shown}");
+    let kept = String::from_utf8_lossy(err.raw_body().unwrap_or_default()).into_owned();
+    assert!(!kept.contains(KEY) && kept.contains("[redacted]"), "{kept}");
+}

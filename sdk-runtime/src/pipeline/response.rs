@@ -14,7 +14,7 @@ use http::{HeaderMap, StatusCode};
 
 use crate::codec::decode::{DecodeErr, DecodeOk, ErrorBody, ResponseParts};
 use crate::codec::unread::UnreadBody;
-use crate::error::{Error, Kind};
+use crate::error::{Error, Kind, without_secrets};
 use crate::pipeline::target::Target;
 use crate::types::Bytes;
 
@@ -177,8 +177,12 @@ impl RawResponse<'_> {
                     .with_source(e)),
             }
         } else {
-            let typed = err(&self.parts());
-            Err(self.into_error(Kind::Status, typed))
+            // Before anything reads it: the typed body and the error's
+            // Display must not show a key the server echoed back.
+            let mut this = self;
+            this.body = without_secrets(this.body, this.target.credentials());
+            let typed = err(&this.parts());
+            Err(this.into_error(Kind::Status, typed))
         }
     }
 
