@@ -6,7 +6,9 @@
 //! `exclusiveMinimum`, `discriminator`), which those crates do not read, and
 //! a mock needs only the checks below: `$ref`, `type`, `nullable`, `enum`,
 //! `required`, `properties`, `additionalProperties`, `items`, `allOf`,
-//! `anyOf`/`oneOf` (one branch must hold), lengths, sizes and bounds.
+//! `anyOf`/`oneOf` (one branch must hold), lengths, sizes, bounds and the
+//! ranges of integer formats (`int32`, `int64`). Not `pattern`: the runtime
+//! has no regex engine, and a mock is no reason to add one.
 
 use serde_json::Value;
 
