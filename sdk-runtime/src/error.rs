@@ -23,6 +23,7 @@ use std::time::Duration;
 use http::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::redact::REDACTED;
 use crate::types::Bytes;
 
 /// A boxed error, the `source` of transport and credential failures.
@@ -164,15 +165,25 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &*self.inner;
+        let mut said = None;
         match (inner.kind, &inner.response) {
-            (Kind::Status, Some(r)) => write!(f, "server returned {}", r.status)?,
+            (Kind::Status, Some(r)) => {
+                write!(f, "server returned {}", r.status)?;
+                // Read from the kept body only now, so calls that never show
+                // their error pay nothing for it.
+                said = r.raw.as_deref().and_then(server_message);
+            }
             (Kind::Decode, Some(r)) => {
                 write!(f, "could not decode the {} response body", r.status)?
             }
             _ => f.write_str(inner.kind.describe())?,
         }
+        if let Some(said) = &said {
+            write!(f, ": {said}")?;
+        }
         if let Some(message) = &inner.message {
-            write!(f, ": {message}")?;
+            let joint = if said.is_some() { "; " } else { ": " };
+            write!(f, "{joint}{message}")?;
         }
         if let Some(url) = &inner.url {
             write!(f, " for {url}")?;
@@ -296,6 +307,16 @@ impl Error {
         self
     }
 
+    /// Puts `message` before the message there is (a note), or sets it.
+    pub(crate) fn with_message_first(mut self, message: String) -> Self {
+        let message = match self.inner.message.take() {
+            Some(note) => format!("{message}; {note}"),
+            None => message,
+        };
+        self.inner.message = Some(Cow::Owned(message));
+        self
+    }
+
     /// Adds `note` to the message (after it, when there is one).
     pub(crate) fn with_note(mut self, note: &str) -> Self {
         let message = match self.inner.message.take() {
@@ -380,6 +401,108 @@ impl Error {
     }
 }
 
+/// Where an error body's own message is looked for, in this order: the
+/// common shapes first (GitHub's `message`, Stripe's `error.message`), then
+/// OAuth's `error_description`, RFC 9457's `detail` and `title`, and last a
+/// bare `error` string, which is often only a code.
+const MESSAGE_PATHS: &[&[&str]] = &[
+    &["message"],
+    &["error", "message"],
+    &["error_description"],
+    &["detail"],
+    &["title"],
+    &["error"],
+];
+
+/// How many characters of a server's message an error shows.
+const MAX_MESSAGE_CHARS: usize = 200;
+
+/// The server's own message in a JSON error body, shown safely: control
+/// characters escaped, cut to [`MAX_MESSAGE_CHARS`] characters.
+fn server_message(raw: &[u8]) -> Option<String> {
+    let first = raw.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first != b'{' {
+        return None;
+    }
+    let body: serde_json::Value = serde_json::from_slice(raw).ok()?;
+    let said = MESSAGE_PATHS.iter().find_map(|path| {
+        let node = path.iter().try_fold(&body, |node, key| node.get(key))?;
+        node.as_str().filter(|text| !text.trim().is_empty())
+    })?;
+    Some(shown_message(said))
+}
+
+/// `text` with control characters escaped (`\n`, `\u{1b}`), so a body
+/// cannot forge log lines or terminal output, and cut on a character boundary.
+fn shown_message(text: &str) -> String {
+    let mut out = String::new();
+    for (count, c) in text.trim().chars().enumerate() {
+        if count == MAX_MESSAGE_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The secret values a client sends (its fixed credentials), so that an
+/// error can redact them from the response body it keeps: servers echo keys
+/// back ("Invalid API key provided: sk_test_…").
+pub(crate) trait SecretValues: Send + Sync {
+    /// Calls `each` with every secret value known now.
+    fn each_secret(&self, each: &mut dyn FnMut(&str));
+}
+
+/// Secrets shorter than this are not searched for: replacing every `a` of a
+/// body because a password is `a` would hide more than it protects.
+const MIN_SECRET_LEN: usize = 4;
+
+/// `body` with every occurrence of a secret replaced by [`REDACTED`]; the
+/// same bytes, not copied, when none occurs. Runs on the error path only.
+pub(crate) fn without_secrets(body: Bytes, secrets: &dyn SecretValues) -> Bytes {
+    let mut redacted: Option<Vec<u8>> = None;
+    secrets.each_secret(&mut |secret| {
+        let secret = secret.as_bytes();
+        if secret.len() < MIN_SECRET_LEN {
+            return;
+        }
+        let current = redacted.as_deref().unwrap_or(&body);
+        if let Some(replaced) = replace_all(current, secret, REDACTED.as_bytes()) {
+            redacted = Some(replaced);
+        }
+    });
+    redacted.map_or(body, Bytes::from)
+}
+
+/// `haystack` with every `needle` replaced, or `None` when there is none.
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Option<Vec<u8>> {
+    let find = |from: usize| {
+        haystack[from..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|at| at + from)
+    };
+    let mut at = find(0)?;
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut copied = 0;
+    loop {
+        out.extend_from_slice(&haystack[copied..at]);
+        out.extend_from_slice(with);
+        copied = at + needle.len();
+        match find(copied) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    out.extend_from_slice(&haystack[copied..]);
+    Some(out)
+}
+
 /// A configuration error reported by `ClientBuilder::build`.
 pub(crate) fn config(message: impl Into<Cow<'static, str>>) -> Error {
     Error::new(Kind::Config).with_message(message)
@@ -435,6 +558,97 @@ mod tests {
         let e = builder("bad header");
         assert_eq!(e.to_string(), "invalid request: bad header");
         assert!(e.is_builder() && !e.is_config());
+    }
+
+    fn answered(status: StatusCode, body: &str) -> Error {
+        Error::new(Kind::Status)
+            .with_response(status, None, None)
+            .with_body(Bytes::copy_from_slice(body.as_bytes()), None)
+    }
+
+    #[test]
+    fn display_shows_the_servers_own_message() {
+        let stripe = answered(
+            StatusCode::NOT_FOUND,
+            r#"{"error":{"type":"invalid_request_error","message":"No such customer: 'cus_missing'"}}"#,
+        );
+        assert_eq!(
+            stripe.to_string(),
+            "server returned 404 Not Found: No such customer: 'cus_missing' (no request id)"
+        );
+        let github = answered(
+            StatusCode::NOT_FOUND,
+            r#"{"message":"Not Found","documentation_url":"x"}"#,
+        );
+        assert_eq!(
+            github.to_string(),
+            "server returned 404 Not Found: Not Found (no request id)"
+        );
+        let oauth = answered(
+            StatusCode::BAD_REQUEST,
+            r#"{"error":"invalid_grant","error_description":"bad code"}"#,
+        );
+        assert!(oauth.to_string().contains(": bad code"), "{oauth}");
+        for silent in [
+            r#"{"code":7}"#,
+            "<html>oops</html>",
+            "",
+            r#"{"message":42}"#,
+        ] {
+            let e = answered(StatusCode::BAD_GATEWAY, silent);
+            assert_eq!(
+                e.to_string(),
+                "server returned 502 Bad Gateway (no request id)"
+            );
+        }
+    }
+
+    #[test]
+    fn a_servers_message_is_escaped_and_cut() {
+        let long = format!(
+            r#"{{"message":"line\nnext\u001b[31m {}"}}"#,
+            "é".repeat(300)
+        );
+        let shown = answered(StatusCode::BAD_REQUEST, &long).to_string();
+        assert!(shown.contains(r"line\nnext\u{1b}[31m éé"), "{shown}");
+        assert!(
+            !shown.contains('\n') && !shown.contains('\u{1b}'),
+            "{shown}"
+        );
+        let said = shown
+            .split(": ")
+            .nth(1)
+            .unwrap()
+            .split(" (no request id)")
+            .next()
+            .unwrap();
+        // 15 characters before the é's, escapes counted as one: cut after 200.
+        assert_eq!(said.matches('é').count(), MAX_MESSAGE_CHARS - 15, "{said}");
+        assert!(said.ends_with('…'));
+    }
+
+    struct Keys(&'static [&'static str]);
+
+    impl SecretValues for Keys {
+        fn each_secret(&self, each: &mut dyn FnMut(&str)) {
+            self.0.iter().copied().for_each(each);
+        }
+    }
+
+    #[test]
+    fn known_secrets_are_redacted_from_a_kept_body() {
+        let body = Bytes::from_static(b"{\"message\":\"Invalid API key: sk_test_1 (sk_test_1)\"}");
+        let kept = without_secrets(body.clone(), &Keys(&["sk_test_1", "ab", "absent"]));
+        assert_eq!(
+            &kept[..],
+            b"{\"message\":\"Invalid API key: [redacted] ([redacted])\"}"
+        );
+        let same = without_secrets(body.clone(), &Keys(&["absent"]));
+        assert_eq!(
+            same.as_ptr(),
+            body.as_ptr(),
+            "not copied when nothing is secret"
+        );
     }
 
     #[test]

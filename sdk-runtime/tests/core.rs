@@ -312,7 +312,8 @@ async fn typed_error_body_and_request_id() {
     );
     let shown = err.to_string();
     assert!(
-        shown.starts_with("server returned 404 Not Found for GET http://127.0.0.1:"),
+        // The server's own message follows the status.
+        shown.starts_with("server returned 404 Not Found: no pet for GET http://127.0.0.1:"),
         "{shown}"
     );
     assert!(shown.ends_with("/pets/9 (request id req_404)"), "{shown}");

@@ -14,7 +14,7 @@ use crate::client::redirect::same_origin_redirects;
 use crate::client::tls::http_client_builder;
 use crate::client::{Client, ClientRef};
 use crate::contract::{ApiDescription, ApiKeyLocation, SchemeKind};
-use crate::error::{self, Error, Result};
+use crate::error::{self, Error, Result, SecretValues};
 use crate::pipeline::Pipeline;
 use crate::pipeline::interceptor::Interceptor;
 use crate::pipeline::stage::Stage;
@@ -220,6 +220,7 @@ pub(crate) fn build(api: &'static ApiDescription, mut c: Config) -> Result<Clien
         http,
         base: BaseUrl::new(base_url),
         redactor,
+        credentials: Arc::clone(&credentials) as Arc<dyn SecretValues>,
         max_response_bytes: c.max_response_bytes,
         stages,
     };

@@ -78,6 +78,23 @@ impl From<serde_json::Error> for DecodeError {
     }
 }
 
+impl DecodeError {
+    /// A decode error at `path` in the body (`data[3].address.city`), or at
+    /// its root when the path is empty.
+    fn at(path: &str, error: serde_json::Error) -> Self {
+        // `.` is the root, `?` a place the tracker could not name.
+        let message = if matches!(path, "" | "." | "?") {
+            format!("invalid JSON body: {error}")
+        } else {
+            format!("at {path}: {error}")
+        };
+        Self {
+            message,
+            source: Some(error),
+        }
+    }
+}
+
 impl fmt::Debug for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DecodeError")
@@ -102,13 +119,32 @@ impl std::error::Error for DecodeError {
 ///
 /// An empty body decodes as JSON `null`, so `Option<T>`, `()` and
 /// `serde_json::Value` accept a `204 No Content`.
+///
+/// A body that does not decode is decoded a second time through
+/// `serde_path_to_error`, so that the error names the field that failed
+/// (`at data[3].address.city: invalid type: integer `42`, expected a string`).
+/// Failures are rare, and the success path runs plain `serde_json` with no
+/// path tracking at all.
 pub fn json<T: DeserializeOwned>(parts: &ResponseParts<'_>) -> Result<T, DecodeError> {
     let body = if parts.body.iter().all(u8::is_ascii_whitespace) {
         b"null".as_slice()
     } else {
         parts.body
     };
-    Ok(serde_json::from_slice(body)?)
+    serde_json::from_slice(body).map_err(|plain| located::<T>(body, plain))
+}
+
+/// The error of decoding `body` as `T` again with the path tracked; `plain`
+/// when that second decode (unexpectedly) succeeds.
+fn located<T: DeserializeOwned>(body: &[u8], plain: serde_json::Error) -> DecodeError {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => DecodeError::from(plain),
+        Err(tracked) => {
+            let path = tracked.path().to_string();
+            DecodeError::at(&path, tracked.into_inner())
+        }
+    }
 }
 
 /// Ignores the body and returns `()`.
@@ -194,6 +230,40 @@ mod tests {
         let p = parts(204, &headers, b" \n");
         assert_eq!(json::<Option<u32>>(&p).unwrap(), None);
         json::<()>(&p).unwrap();
+    }
+
+    #[test]
+    fn a_decode_error_names_the_field_path() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Address {
+            #[allow(dead_code)]
+            city: String,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Customer {
+            #[allow(dead_code)]
+            address: Address,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct List {
+            #[allow(dead_code)]
+            data: Vec<Customer>,
+        }
+        let headers = HeaderMap::new();
+        let body = br#"{"data":[{"address":{"city":"Oslo"}},{"address":{"city":42}}]}"#;
+        let error = json::<List>(&parts(200, &headers, body)).unwrap_err();
+        let shown = error.to_string();
+        assert!(
+            shown.starts_with(
+                "at data[1].address.city: invalid type: integer `42`, expected a string"
+            ),
+            "{shown}"
+        );
+        let error = json::<List>(&parts(200, &headers, b"{")).unwrap_err();
+        assert!(
+            error.to_string().starts_with("invalid JSON body: EOF"),
+            "{error}"
+        );
     }
 
     #[test]

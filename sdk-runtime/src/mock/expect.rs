@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::paging::required_fields;
 use super::state::{Answer, Expected, Rate, Shared};
 use super::validate::escape;
 use crate::codec::encode::{self, COMPONENT, NOTHING};
@@ -135,7 +136,29 @@ impl<'a> Expect<'a> {
             .iter()
             .map(|item| serde_json::to_value(item).unwrap_or(Value::Null))
             .collect();
-        self.set_up(Answer::Pages { items, paging })
+        let fillers = match self.list_schema() {
+            Some((schema, pointer)) => {
+                required_fields(&self.shared.document, &schema, &pointer, paging)
+            }
+            None => Vec::new(),
+        };
+        self.set_up(Answer::Pages {
+            items,
+            paging,
+            fillers,
+        })
+    }
+
+    /// The JSON schema of the operation's `200` answer, and its pointer.
+    fn list_schema(&self) -> Option<(Value, String)> {
+        let (response, pointer) = self.response_for(200)?;
+        let content = response.get("content")?.as_object()?;
+        let (media, node) = content.iter().find(|(media, _)| is_json(media))?;
+        let schema = node.get("schema")?.clone();
+        Some((
+            schema,
+            format!("{pointer}/content/{}/schema", escape(media)),
+        ))
     }
 
     fn set_up(mut self, answer: Answer) -> Expectation<'a> {

@@ -15,21 +15,26 @@
 //! What this module adds to wiremock-style stubs:
 //!
 //! * **Requests are checked against the document.** A request no operation
-//!   matches, a missing required parameter, or a body that breaks the
-//!   operation's schema is answered `400` and recorded as a violation naming
-//!   the operation and the JSON pointer broken; the test fails when the mock
-//!   is dropped (or at [`MockServer::verify`]).
+//!   matches, a missing required parameter, a query, header or path value
+//!   its schema refuses (`limit=1000` above a maximum of 250, `limit=abc`
+//!   for an integer), or a body that breaks the operation's schema is
+//!   answered `400` and recorded as a violation naming the parameter or
+//!   operation and the JSON pointer broken; the test fails when the mock is
+//!   dropped (or at [`MockServer::verify`]). `pattern` is not checked: the
+//!   runtime has no regex engine, and a mock is no reason to add one.
 //! * **Canned answers are checked when they are set up**: a body that does
 //!   not match the schema of its status panics there, not in the code under test.
 //! * **Faults** on any expectation: [`Expectation::fail_times`],
 //!   [`Expectation::drop_connection`], [`Expectation::delay`],
 //!   [`Expectation::rate_limit`], to drive a client's retries, idempotency
 //!   keys and rate limiting; and paged answers in the operation's own paging
-//!   style (`respond_pages`).
+//!   style (`respond_pages`), whose other required fields (Stripe's
+//!   `object: list` and `url`) are filled from the list schema.
 //! * **Counts**: [`Expectation::times`] is checked at drop, like wiremock's `expect`.
 
 mod expect;
 mod paging;
+mod params;
 mod routes;
 mod server;
 mod state;

@@ -1,14 +1,110 @@
 //! A list served as pages, in the style the operation's [`Paging`] describes.
+//!
+//! A page sets the fields paging needs (items, `has_more`, the next cursor,
+//! the total); the list schema may require more (Stripe's lists require
+//! `object: list` and `url`), so the page's other required fields are filled
+//! from the schema when the pages are set up: see [`required_fields`].
 
 use serde_json::{Map, Value};
 
+use super::validate::Document;
 use crate::contract::{Paging, PagingStyle};
 
 /// Page size when a request names none and the document gives no maximum.
 const DEFAULT_PAGE: usize = 20;
 
-/// The page of `items` that the request with query `pairs` asks for.
-pub(crate) fn page(items: &[Value], paging: &Paging, pairs: &[&str]) -> Value {
+/// A required field of the list schema that paging does not set, and what
+/// every page puts there.
+pub(crate) struct Filler {
+    key: String,
+    value: Fill,
+}
+
+enum Fill {
+    Value(Value),
+    /// The path of the request the page answers (a list's `url`).
+    RequestPath,
+}
+
+/// The required top-level fields of the list schema at `pointer` that
+/// `paging` does not set, each with the value a page gives it: the schema's
+/// `const`, first `enum` value, `example` or `default`, else the request path
+/// for a string called `url`, else an empty value of its type (`""`, `0`,
+/// `false`, `[]`, `{}`).
+pub(crate) fn required_fields(
+    document: &Document,
+    schema: &Value,
+    pointer: &str,
+    paging: &Paging,
+) -> Vec<Filler> {
+    let (schema, _) = document.resolve(schema, pointer);
+    let mut branches = vec![schema];
+    if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+        branches.extend(all.iter().map(|b| document.resolve(b, pointer).0));
+    }
+    let set_by_paging = [paging.items, paging.has_more, paging.total, paging.next];
+    let mut fillers: Vec<Filler> = Vec::new();
+    for branch in &branches {
+        let required = branch.get("required").and_then(Value::as_array);
+        for key in required.into_iter().flatten().filter_map(Value::as_str) {
+            let set = set_by_paging.iter().any(|path| path.first() == Some(&key));
+            if set || fillers.iter().any(|f| f.key == key) {
+                continue;
+            }
+            let property = branches
+                .iter()
+                .find_map(|b| b.get("properties")?.get(key))
+                .map(|p| document.resolve(p, pointer).0);
+            fillers.push(Filler {
+                key: key.to_owned(),
+                value: fill(key, property),
+            });
+        }
+    }
+    fillers
+}
+
+fn fill(key: &str, property: Option<&Value>) -> Fill {
+    let Some(property) = property else {
+        return Fill::Value(Value::Null);
+    };
+    let given = property
+        .get("const")
+        .or_else(|| property.get("enum")?.as_array()?.first())
+        .or_else(|| property.get("example"))
+        .or_else(|| property.get("default"));
+    if let Some(given) = given {
+        return Fill::Value(given.clone());
+    }
+    let ty = match property.get("type") {
+        Some(Value::String(ty)) => ty.as_str(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null"),
+        _ => "null",
+    };
+    Fill::Value(match ty {
+        "string" if key == "url" => return Fill::RequestPath,
+        "string" => Value::String(String::new()),
+        "integer" | "number" => Value::from(0),
+        "boolean" => Value::Bool(false),
+        "array" => Value::Array(Vec::new()),
+        "object" => Value::Object(Map::new()),
+        _ => Value::Null,
+    })
+}
+
+/// The page of `items` that the request for `path` with query `pairs` asks
+/// for, with the list schema's other required fields from `fillers`.
+pub(crate) fn page(
+    items: &[Value],
+    paging: &Paging,
+    fillers: &[Filler],
+    path: &str,
+    pairs: &[&str],
+) -> Value {
     let param = |name: &str| {
         pairs.iter().find_map(|pair| {
             let (key, value) = pair.split_once('=')?;
@@ -52,6 +148,13 @@ pub(crate) fn page(items: &[Value], paging: &Paging, pairs: &[&str]) -> Value {
         return data;
     }
     let mut body = Value::Object(Map::new());
+    for filler in fillers {
+        let value = match &filler.value {
+            Fill::Value(value) => value.clone(),
+            Fill::RequestPath => Value::String(path.to_owned()),
+        };
+        put(&mut body, &[filler.key.as_str()], value);
+    }
     put(&mut body, paging.items, data);
     if !paging.has_more.is_empty() {
         put(&mut body, paging.has_more, Value::Bool(more));

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::expect::is_json;
 use super::paging::page;
+use super::params::{Sent, check_parameter};
 use super::routes::Matched;
 use super::state::{Answer, Expected, ReceivedRequest, Shared};
 use super::validate::escape;
@@ -81,8 +82,11 @@ fn decide(shared: &Shared, parts: &http::request::Parts, body: Bytes) -> Reply {
             "{label}: the request breaks the document:\n    {}",
             broken.join("\n    ")
         );
-        state.violations.push(message.clone());
-        return Reply::Now(json_error(StatusCode::BAD_REQUEST, &message));
+        state.violations.push(message);
+        // One line, the violations first, for the client's error, which shows
+        // the start of the server's message (its `for METHOD url` names the call).
+        let answered = format!("the request breaks the document: {}", broken.join("; "));
+        return Reply::Now(json_error(StatusCode::BAD_REQUEST, &answered));
     }
     let pairs: Vec<&str> = query
         .as_deref()
@@ -94,7 +98,7 @@ fn decide(shared: &Shared, parts: &http::request::Parts, body: Bytes) -> Reply {
         .iter_mut()
         .find(|e| matches(e, &matched, &pairs, &parts.headers, request_body.as_ref()));
     match found {
-        Some(expected) => reply(expected, &pairs),
+        Some(expected) => reply(expected, &path, &pairs),
         None => {
             let message = format!("{label}: no expectation of the mock matches");
             state.unmatched.push(message.clone());
@@ -139,7 +143,7 @@ fn decode(text: &str) -> String {
 }
 
 /// The answer of a matching request, faults first.
-fn reply(expected: &mut Expected, pairs: &[&str]) -> Reply {
+fn reply(expected: &mut Expected, path: &str, pairs: &[&str]) -> Reply {
     expected.hits += 1;
     if expected.drops > 0 {
         expected.drops -= 1;
@@ -183,8 +187,12 @@ fn reply(expected: &mut Expected, pairs: &[&str]) -> Reply {
             body,
             content_type,
         } => answer(*status, body.clone(), content_type.as_deref()),
-        Answer::Pages { items, paging } => {
-            let body = page(items, paging, pairs);
+        Answer::Pages {
+            items,
+            paging,
+            fillers,
+        } => {
+            let body = page(items, paging, fillers, path, pairs);
             answer(200, Bytes::from(body.to_string()), Some("application/json"))
         }
     };
@@ -212,12 +220,19 @@ fn check_request(
         .pointer
         .rsplit_once('/')
         .map_or("", |(item, _)| item);
-    let names: Vec<String> = query
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| decode(p.split('=').next().unwrap_or("")))
-        .collect();
+    let sent = Sent {
+        query: query
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (name, value) = p.split_once('=').unwrap_or((p, ""));
+                (decode(name), decode(value))
+            })
+            .collect(),
+        headers,
+        path: &matched.path_params,
+    };
     let lists = [
         (
             document.at(&format!("{item_ptr}/parameters")),
@@ -228,31 +243,28 @@ fn check_request(
             format!("{}/parameters", matched.pointer),
         ),
     ];
-    for (list, list_ptr) in lists {
+    // The operation's own parameters first: they override the path item's
+    // of the same name and location.
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for (list, list_ptr) in lists.into_iter().rev() {
         let Some(list) = list.and_then(Value::as_array) else {
             continue;
         };
         for (i, param) in list.iter().enumerate() {
             let (param, pointer) = document.resolve(param, &format!("{list_ptr}/{i}"));
-            let required = param.get("required").and_then(Value::as_bool) == Some(true);
-            let (Some(name), Some(location)) = (
-                param.get("name").and_then(Value::as_str),
-                param.get("in").and_then(Value::as_str),
-            ) else {
+            let key = |k: &str| {
+                param
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            let id = (key("name"), key("in"));
+            if seen.contains(&id) {
                 continue;
-            };
-            let present = match location {
-                "query" => names
-                    .iter()
-                    .any(|n| n == name || n.starts_with(&format!("{name}["))),
-                "header" => headers.contains_key(name),
-                _ => true,
-            };
-            if required && !present {
-                broken.push(format!(
-                    "{pointer}: required {location} parameter `{name}` is missing"
-                ));
             }
+            seen.push(id);
+            check_parameter(document, param, &pointer, &sent, &mut broken);
         }
     }
     let Some(request_body) = op.get("requestBody") else {

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use http::{HeaderMap, Method};
 use serde_json::Value;
 
+use super::paging::Filler;
 use super::routes::Routes;
 use super::validate::Document;
 use crate::contract::Paging;
@@ -78,6 +79,8 @@ pub(crate) enum Answer {
     Pages {
         items: Vec<Value>,
         paging: &'static Paging,
+        /// The list schema's required fields that paging does not set.
+        fillers: Vec<Filler>,
     },
 }
 

@@ -6,7 +6,9 @@
 //! `exclusiveMinimum`, `discriminator`), which those crates do not read, and
 //! a mock needs only the checks below: `$ref`, `type`, `nullable`, `enum`,
 //! `required`, `properties`, `additionalProperties`, `items`, `allOf`,
-//! `anyOf`/`oneOf` (one branch must hold), lengths, sizes and bounds.
+//! `anyOf`/`oneOf` (one branch must hold), lengths, sizes, bounds and the
+//! ranges of integer formats (`int32`, `int64`). Not `pattern`: the runtime
+//! has no regex engine, and a mock is no reason to add one.
 
 use serde_json::Value;
 
@@ -219,6 +221,16 @@ impl Document {
                 );
             }
             Value::Number(number) => {
+                if let Some((least, most)) = integer_range(obj)
+                    && !number.as_i64().is_some_and(|i| (least..=most).contains(&i))
+                    && number.as_f64().is_some_and(|n| n.fract() == 0.0)
+                {
+                    fail(
+                        out,
+                        "format",
+                        format!("{number} is outside the range of its format ({least} to {most})"),
+                    );
+                }
                 let Some(n) = number.as_f64() else { return };
                 let exclusive = |key: &str| obj.get(key).and_then(Value::as_bool) == Some(true);
                 if let Some(min) = obj.get("minimum").and_then(Value::as_f64)
@@ -275,6 +287,15 @@ fn bound(
         && len > most
     {
         fail(max, format!("{len} {what}, more than {most}"));
+    }
+}
+
+/// The range an integer format (`int32`, `int64`) allows; other formats are not checked.
+fn integer_range(obj: &serde_json::Map<String, Value>) -> Option<(i64, i64)> {
+    match obj.get("format").and_then(Value::as_str)? {
+        "int32" => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+        "int64" => Some((i64::MIN, i64::MAX)),
+        _ => None,
     }
 }
 

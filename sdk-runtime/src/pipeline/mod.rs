@@ -35,6 +35,7 @@
 //! `METHOD url` is rendered only for an event or an error.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderMap;
@@ -43,7 +44,7 @@ use tokio::time::Instant;
 
 use crate::codec::decode::{DecodeErr, DecodeOk};
 use crate::codec::unread::{BodyChunks, StreamContext, UnreadBody};
-use crate::error::{self, Error, Kind, Result};
+use crate::error::{self, Error, Kind, Result, SecretValues};
 use crate::redact::Redactor;
 
 pub(crate) mod body_stream;
@@ -70,6 +71,8 @@ pub(crate) struct Pipeline {
     pub(crate) http: reqwest::Client,
     pub(crate) base: BaseUrl,
     pub(crate) redactor: Redactor,
+    /// Also the auth stage's; errors redact its secrets from the bodies they keep.
+    pub(crate) credentials: Arc<dyn SecretValues>,
     pub(crate) max_response_bytes: usize,
     pub(crate) stages: Vec<Box<dyn Stage>>,
 }
@@ -202,7 +205,12 @@ impl Pipeline {
             return Err(error::builder(message));
         }
         let url = self.base.join(&request.path, &request.query)?;
-        Ok(Target::new(request.op.method.clone(), url, &self.redactor))
+        Ok(Target::new(
+            request.op.method.clone(),
+            url,
+            &self.redactor,
+            &*self.credentials,
+        ))
     }
 
     /// When this attempt must end, and the message if it does not: the

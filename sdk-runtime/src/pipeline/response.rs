@@ -14,7 +14,7 @@ use http::{HeaderMap, StatusCode};
 
 use crate::codec::decode::{DecodeErr, DecodeOk, ErrorBody, ResponseParts};
 use crate::codec::unread::UnreadBody;
-use crate::error::{Error, Kind};
+use crate::error::{Error, Kind, without_secrets};
 use crate::pipeline::target::Target;
 use crate::types::Bytes;
 
@@ -170,11 +170,19 @@ impl RawResponse<'_> {
         if self.status.is_success() {
             match ok(&self.parts()) {
                 Ok(value) => Ok(self.into_response(value)),
-                Err(e) => Err(self.into_error(Kind::Decode, None).with_source(e)),
+                // The message names the field that failed (see `decode::json`).
+                Err(e) => Err(self
+                    .into_error(Kind::Decode, None)
+                    .with_message_first(e.to_string())
+                    .with_source(e)),
             }
         } else {
-            let typed = err(&self.parts());
-            Err(self.into_error(Kind::Status, typed))
+            // Before anything reads it: the typed body and the error's
+            // Display must not show a key the server echoed back.
+            let mut this = self;
+            this.body = without_secrets(this.body, this.target.credentials());
+            let typed = err(&this.parts());
+            Err(this.into_error(Kind::Status, typed))
         }
     }
 

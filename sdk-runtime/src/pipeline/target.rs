@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use http::Method;
 
-use crate::error::{self, Error};
+use crate::error::{self, Error, SecretValues};
 use crate::redact::Redactor;
 
 /// The base URL every path is appended to, parsed once when the client is built.
@@ -66,17 +66,30 @@ pub(crate) struct Target<'a> {
     method: Method,
     url: reqwest::Url,
     redactor: &'a Redactor,
+    /// The client's credentials, for an error to redact from a kept body.
+    credentials: &'a dyn SecretValues,
     shown: OnceLock<String>,
 }
 
 impl<'a> Target<'a> {
-    pub(crate) fn new(method: Method, url: reqwest::Url, redactor: &'a Redactor) -> Self {
+    pub(crate) fn new(
+        method: Method,
+        url: reqwest::Url,
+        redactor: &'a Redactor,
+        credentials: &'a dyn SecretValues,
+    ) -> Self {
         Self {
             method,
             url,
             redactor,
+            credentials,
             shown: OnceLock::new(),
         }
+    }
+
+    /// The client's credentials.
+    pub(crate) fn credentials(&self) -> &'a dyn SecretValues {
+        self.credentials
     }
 
     pub(crate) fn method(&self) -> &Method {

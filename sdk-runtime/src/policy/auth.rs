@@ -45,7 +45,7 @@ use http::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue};
 
 use crate::codec::encode;
 use crate::contract::{ApiDescription, ApiKeyLocation, Operation, SchemeKind};
-use crate::error::{self, BoxError, Error};
+use crate::error::{self, BoxError, Error, SecretValues};
 use crate::pipeline::stage::{Exchange, Flow, Outgoing, Stage};
 
 /// The secrets a client authenticates with.
@@ -284,6 +284,16 @@ impl Store {
         *self.source.write().unwrap_or_else(PoisonError::into_inner) = prepared;
     }
 
+    /// The secrets of fixed credentials, for errors to redact from the
+    /// bodies they keep; `None` for a provider, which is not asked again
+    /// just to build an error.
+    pub(crate) fn fixed_secrets(&self) -> Option<Arc<Prepared>> {
+        match &*self.source.read().unwrap_or_else(PoisonError::into_inner) {
+            Source::Static(prepared) => Some(Arc::clone(prepared)),
+            Source::Provider(_) => None,
+        }
+    }
+
     pub(crate) fn is_provider(&self) -> bool {
         matches!(
             *self.source.read().unwrap_or_else(PoisonError::into_inner),
@@ -295,6 +305,14 @@ impl Store {
         Self {
             api,
             source: RwLock::new(source),
+        }
+    }
+}
+
+impl SecretValues for Store {
+    fn each_secret(&self, each: &mut dyn FnMut(&str)) {
+        if let Some(prepared) = self.fixed_secrets() {
+            prepared.secrets().for_each(each);
         }
     }
 }
@@ -367,6 +385,20 @@ impl Prepared {
             schemes,
             fallback,
         }
+    }
+
+    /// Every secret value these credentials hold (a basic-auth username too:
+    /// Stripe takes the key as one).
+    pub(crate) fn secrets(&self) -> impl Iterator<Item = &str> {
+        let c = &self.credentials;
+        let basic = c.basic.iter().flat_map(|(user, password)| [user, password]);
+        let schemes = c.per_scheme.iter().map(|(_, secret)| secret);
+        c.api_key
+            .iter()
+            .chain(&c.bearer)
+            .chain(basic)
+            .chain(schemes)
+            .map(String::as_str)
     }
 
     /// The credentials this was rendered from (for `Debug`, which redacts).
