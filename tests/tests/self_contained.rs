@@ -23,14 +23,10 @@
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
-/// Files allowed to name paths outside the repository: `.ci/run` may check `../shared`
-/// when it is present (never requiring it), and this file plants such paths to test the
-/// scanner on.
+/// Files allowed to name paths outside the repository: `.ci/run` may check a folder of
+/// documents beside the checkout when it is present (never requiring it), and this file plants
+/// such paths to test the scanner on.
 const ALLOWED: &[&str] = &[".ci/run", "tests/tests/self_contained.rs"];
-
-/// Files the documentation rewrite replaces; they still name `../shared` until it lands.
-/// Remove this list when README.md and BENCHMARKS.md are rewritten.
-const AWAITING_DOCS_REWRITE: &[&str] = &["README.md", "BENCHMARKS.md"];
 
 #[test]
 fn no_tracked_file_names_a_path_outside_the_repository() {
@@ -40,7 +36,6 @@ fn no_tracked_file_names_a_path_outside_the_repository() {
     let findings: Vec<String> = tracked_files(root)
         .iter()
         .filter(|file| !ALLOWED.contains(&file.as_str()))
-        .filter(|file| !AWAITING_DOCS_REWRITE.contains(&file.as_str()))
         .filter_map(|file| {
             let text = std::fs::read_to_string(root.join(file)).ok()?; // binary files
             Some(scan(root, file, &text))
@@ -89,11 +84,11 @@ fn scanner_catches_planted_escapes() {
     let planted = [
         (
             "tests/tests/conformance/mux.rs",
-            r#"x!("../../shared/specs/real/mux.com.json");"#,
+            r#"x!("../../outside/specs/real/mux.com.json");"#,
         ),
         (
             "sdk-macros/src/select/tests.rs",
-            r#"dir.join("../../shared/specs/real")"#,
+            r#"dir.join("../../outside/specs/real")"#,
         ),
         (
             "sdk-macros/src/a/b.rs",
@@ -105,7 +100,7 @@ fn scanner_catches_planted_escapes() {
         ),
         (
             "scripts/check-docs.sh",
-            r#"folder=${1:-$root/../shared/specs/real}"#,
+            r#"folder=${1:-$root/../outside/specs/real}"#,
         ),
         (
             "sdk-macros/fuzz/scripts/seed.sh",
@@ -117,9 +112,9 @@ fn scanner_catches_planted_escapes() {
         ),
         (
             "README.md",
-            "run `tools/conformance/run.sh ../shared/specs/real`",
+            "run `tools/conformance/run.sh ../outside/specs/real`",
         ),
-        ("scripts/a.py", "SPECS = '/work/shared/specs'"),
+        ("scripts/a.py", "SPECS = '/work/outside/specs'"),
         ("notes.md", "see /home/me/spec.yaml"),
     ];
     for (file, line) in planted {
