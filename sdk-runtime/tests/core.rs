@@ -350,20 +350,24 @@ async fn decode_failure_keeps_raw_body_and_request_id() {
 #[tokio::test]
 async fn request_id_on_success_with_custom_header() {
     let server = server_answering(
-        ok_json(json!({"id": 1, "name": "a"})).insert_header("request-id", "req_ok"),
+        ok_json(json!({"id": 1, "name": "a"}))
+            .insert_header("request-id", "req_ok")
+            .insert_header("x-trace", "trace_1"),
     )
     .await;
+    // With no setting, `request-id` is one of the common names read.
     let default = builder(&server).build().unwrap();
     let pet = send::<Pet>(&default, req(&LIST_PETS)).await.unwrap();
-    assert_eq!(pet.request_id(), None);
+    assert_eq!(pet.request_id(), Some("req_ok"));
+    // A header set by the user is the only one read.
     let custom = builder(&server)
-        .request_id_header("Request-Id")
+        .request_id_header("X-Trace")
         .build()
         .unwrap();
     let pet = send::<Pet>(&custom, req(&LIST_PETS)).await.unwrap();
-    assert_eq!(pet.request_id(), Some("req_ok"));
+    assert_eq!(pet.request_id(), Some("trace_1"));
     let mapped = pet.map(|p| p.id);
-    assert_eq!((*mapped, mapped.request_id()), (1, Some("req_ok")));
+    assert_eq!((*mapped, mapped.request_id()), (1, Some("trace_1")));
 }
 
 /// Answers `failures` times with 503 (asking for a 1 ms wait), then 200.
