@@ -456,7 +456,10 @@ mod tests {
         }
         assert_eq!(norm(json!({"openapi": 3.1}))["openapi"], json!("3.1"));
         for wrong in [json!(2), json!("30"), json!(4.0)] {
-            assert!(normalize(&mut json!({"openapi": wrong})).is_err(), "{wrong}");
+            assert!(
+                normalize(&mut json!({"openapi": wrong})).is_err(),
+                "{wrong}"
+            );
         }
     }
 

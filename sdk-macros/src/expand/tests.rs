@@ -87,6 +87,38 @@ fn properties_named_like_the_additional_properties_field() {
     assert_eq!(checked, 2, "Settings and Merged are generated");
 }
 
+/// A method secured by an `http` scheme the client cannot apply says an interceptor must
+/// sign its request; a bearer-secured one does not.
+#[test]
+fn unsupported_http_schemes_are_documented_on_the_method() {
+    let text = expand("spec/wild/http-digest.yaml");
+    let doc_before = |method: &str| {
+        let at = text
+            .find(&format!("pub fn {method}("))
+            .unwrap_or_else(|| panic!("`{method}` is generated"));
+        // The `///` lines (and attributes) right above the method.
+        let above: Vec<&str> = text[..at]
+            .lines()
+            .rev()
+            .skip(1)
+            .map(str::trim)
+            .take_while(|line| line.starts_with("///") || line.starts_with("#["))
+            .collect();
+        assert!(!above.is_empty(), "`{method}` has docs");
+        above.join("\n")
+    };
+    let list = doc_before("list_pets");
+    assert!(
+        list.contains("`digestAuth` (`http` scheme `digest`)") && list.contains("Interceptor"),
+        "{list}"
+    );
+    assert!(!doc_before("get_pet").contains("Interceptor"));
+    assert!(
+        text.contains("SchemeKind::Unsupported"),
+        "the scheme is described"
+    );
+}
+
 /// Every struct of a file, in modules too.
 fn syn_structs(file: &syn::File) -> Vec<&syn::ItemStruct> {
     fn walk<'a>(items: &'a [syn::Item], out: &mut Vec<&'a syn::ItemStruct>) {
