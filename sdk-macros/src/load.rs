@@ -177,6 +177,19 @@ mod tests {
         assert_eq!(v["m"]["x"], serde_json::json!(1));
     }
 
+    /// A key repeated in one mapping takes its last value, in YAML as in JSON.
+    #[test]
+    fn repeated_keys_take_the_last_value() {
+        let yaml = b"paths:\n  /a: {get: 1}\n  /b: {get: 2}\n  /a: {post: 3}\n";
+        let v = parse(Path::new("a.yaml"), yaml).expect("parses");
+        assert_eq!(v["paths"]["/a"], serde_json::json!({"post": 3}));
+        let keys: Vec<&String> = v["paths"].as_object().expect("a map").keys().collect();
+        assert_eq!(keys, ["/a", "/b"]);
+        let json = br#"{"a": 1, "a": 2}"#;
+        let v = parse(Path::new("a.json"), json).expect("parses");
+        assert_eq!(v["a"], serde_json::json!(2));
+    }
+
     /// Runs the whole macro on the document at `path` on a thread with the compiler's
     /// 8 MiB stack (test threads get 2 MiB); panics when the macro panics.
     fn generate_like_rustc(path: &Path) {

@@ -50,7 +50,7 @@ pub fn normalize(root: &mut Value) -> Result<(), (String, String)> {
 
 // ===== internal =====
 
-fn check_version(obj: &Map<String, Value>) -> Result<(), (String, String)> {
+fn check_version(obj: &mut Map<String, Value>) -> Result<(), (String, String)> {
     if obj.contains_key("swagger") {
         return Err((
             "#/swagger".into(),
@@ -59,7 +59,7 @@ fn check_version(obj: &Map<String, Value>) -> Result<(), (String, String)> {
         ));
     }
     let version = match obj.get("openapi") {
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => s.trim().to_owned(),
         Some(Value::Number(n)) => n.to_string(),
         Some(_) => {
             return Err((
@@ -74,9 +74,19 @@ fn check_version(obj: &Map<String, Value>) -> Result<(), (String, String)> {
             ));
         }
     };
+    // A bare major (`openapi: 3`, or the number `3` in JSON) is read as 3.0, as kin-openapi
+    // reads it: 3.0 is the oldest dialect, and every later minor only adds to it. The
+    // number `3.0` (unquoted in YAML) arrives as the float 3.0 and prints as "3.0".
+    let version = if version == "3" {
+        "3.0".to_owned()
+    } else {
+        version
+    };
     // 3.2 keeps 3.1's schema dialect; what it adds either changes nothing for a
     // client or is read where it matters (`itemSchema` for streamed bodies).
     if ["3.0", "3.1", "3.2"].iter().any(|v| version.starts_with(v)) {
+        // Stored back as a string: `openapiv3` reads the field as one.
+        obj.insert("openapi".into(), Value::String(version));
         Ok(())
     } else {
         Err((
@@ -435,6 +445,22 @@ mod tests {
         assert!(normalize(&mut json!([])).is_err());
         let doc = norm(json!({"openapi": "3.0.0", "info": {"title": "T", "version": 1.0}}));
         assert_eq!(doc["info"]["version"], json!("1.0"));
+    }
+
+    /// `openapi: 3` (bare major, string or number) and the number `3.0` read as 3.0.
+    #[test]
+    fn bare_major_versions_read_as_3_0() {
+        for given in [json!(3), json!("3"), json!(3.0), json!("3.0")] {
+            let doc = norm(json!({"openapi": given.clone()}));
+            assert_eq!(doc["openapi"], json!("3.0"), "from {given}");
+        }
+        assert_eq!(norm(json!({"openapi": 3.1}))["openapi"], json!("3.1"));
+        for wrong in [json!(2), json!("30"), json!(4.0)] {
+            assert!(
+                normalize(&mut json!({"openapi": wrong})).is_err(),
+                "{wrong}"
+            );
+        }
     }
 
     #[test]

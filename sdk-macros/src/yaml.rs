@@ -4,7 +4,8 @@
 //! `minimum: -9223372036854776000`) and JSON objects need string keys (YAML writes
 //! `200:`), so YAML is read straight into `serde_json::Value` by [`Json`]: big integers
 //! become floats, scalar keys become strings. The parser ignores `<<` merge keys, so
-//! [`apply_merge_keys`] applies them afterwards.
+//! [`apply_merge_keys`] applies them afterwards. A key repeated in one mapping takes its
+//! last value (see `visit_map`).
 
 use std::fmt;
 
@@ -116,11 +117,12 @@ impl<'de> Visitor<'de> for JsonVisitor {
                 Value::Null => "null".to_owned(),
                 other => other.to_string(),
             };
-            // YAML forbids duplicate keys; keeping either value would silently drop an
-            // operation or a schema the author wrote.
-            if map.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
-            }
+            // YAML forbids duplicate keys, but documents from the wild repeat them, and
+            // widely used loaders (PyYAML, SnakeYAML under Swagger's Java tools) keep the
+            // last value without a word: the later value wins here too, so the document
+            // means what those tools showed its author, and one slip does not sink the
+            // whole document. `serde_json` reads duplicate JSON keys the same way. The key
+            // keeps the position of its first occurrence.
             let Json(value) = access.next_value()?;
             map.insert(key, value);
         }

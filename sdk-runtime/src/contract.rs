@@ -84,6 +84,14 @@ pub enum SchemeKind {
         /// The header, parameter or cookie name.
         name: &'static str,
     },
+    /// An `http` scheme other than `basic` and `bearer` (`digest`, `signature`, `hoba`,
+    /// …), which needs a per-request computation the client does not know: no credential
+    /// is sent for it, so an alternative that needs it is never chosen and the request
+    /// goes out without it. Sign such requests in an interceptor.
+    Unsupported {
+        /// The scheme as the document names it, e.g. `digest`.
+        scheme: &'static str,
+    },
 }
 
 /// Where an `apiKey` scheme puts the key.

@@ -144,6 +144,9 @@ fn expand_description(api: &Api, rt: &Rt) -> TokenStream {
                 let loc = ident(&heck::ToUpperCamelCase::to_upper_camel_case(location.as_str()));
                 quote!(#private::SchemeKind::ApiKey { location: #private::ApiKeyLocation::#loc, name: #name })
             }
+            SchemeKind::Unsupported { scheme } => {
+                quote!(#private::SchemeKind::Unsupported { scheme: #scheme })
+            }
         };
         quote!(#private::SecurityScheme { name: #name, kind: #kind })
     });

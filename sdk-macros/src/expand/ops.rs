@@ -20,8 +20,8 @@ use super::client::security_tokens;
 use super::docs::doc_attrs;
 use super::{Rt, Scope, arg_type, ident, ok_type, stream_parts, ty_tokens};
 use crate::model::{
-    Api, BodyKind, Decode, Group, Operation, Param, ParamLocation, StreamKind, StreamResponse,
-    binary_fields,
+    Api, BodyKind, Decode, Group, Operation, Param, ParamLocation, SchemeKind, StreamKind,
+    StreamResponse, binary_fields,
 };
 
 /// Generates the operation methods and `pub mod builders`.
@@ -102,7 +102,7 @@ fn expand_method(api: &Api, op: &Operation, rt: &Rt, sub: Option<()>) -> TokenSt
     let args = args.chain(body_arg);
     let ok = ok_decoder(api, &op.ok, rt);
     let err = err_decoder(api, &op.err, rt);
-    let doc = method_doc(op);
+    let doc = method_doc(api, op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let start = match op.ok {
         Decode::Stream(_) => quote!(streaming),
@@ -284,7 +284,7 @@ fn stream_method_name(kind: StreamKind) -> &'static str {
     }
 }
 
-fn method_doc(op: &Operation) -> TokenStream {
+fn method_doc(api: &Api, op: &Operation) -> TokenStream {
     let mut text = String::new();
     if let Some(summary) = &op.summary {
         text.push_str(summary.trim());
@@ -315,7 +315,37 @@ fn method_doc(op: &Operation) -> TokenStream {
             stream.media_type
         ));
     }
+    if let Some(note) = unsupported_scheme_note(api, op) {
+        text.push_str("\n\n");
+        text.push_str(&note);
+    }
     doc_attrs(&text)
+}
+
+/// For an operation whose security requirements name an `http` scheme the client cannot
+/// apply (`digest`, `signature`, …): says that no credential is sent for it and that an
+/// interceptor must sign the request.
+fn unsupported_scheme_note(api: &Api, op: &Operation) -> Option<String> {
+    let alternatives = op.security.as_ref().unwrap_or(&api.default_security);
+    let mut named: Vec<String> = Vec::new();
+    for &index in alternatives.iter().flatten() {
+        if let Some(s) = api.schemes.get(index)
+            && let SchemeKind::Unsupported { scheme } = &s.kind
+        {
+            let entry = format!("`{}` (`http` scheme `{scheme}`)", s.name);
+            if !named.contains(&entry) {
+                named.push(entry);
+            }
+        }
+    }
+    (!named.is_empty()).then(|| {
+        format!(
+            "The document secures this operation with {}, which this client cannot apply: \
+             no credential is sent for it. Add an interceptor (`sdk_runtime::Interceptor`) \
+             that signs the request.",
+            named.join(", ")
+        )
+    })
 }
 
 /// The statement that sets parameter `p` on the `Call` at `call` (`__call` or

@@ -52,6 +52,93 @@ fn wild_documents() {
     }
 }
 
+/// Properties spelled like the catch-all map's field get a suffix; the map keeps its name
+/// (rustc once failed with E0124, a field declared twice).
+#[test]
+fn properties_named_like_the_additional_properties_field() {
+    let text = expand("spec/wild/additional-properties-field.yaml");
+    let file: syn::File = syn::parse_str(&text).expect("parses");
+    let mut checked = 0;
+    for item in syn_structs(&file) {
+        let names: Vec<String> = item
+            .fields
+            .iter()
+            .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+            .collect();
+        let unique: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "{}: {names:?}", item.ident);
+        if item.ident == "Settings" {
+            assert_eq!(
+                names,
+                [
+                    "additional_properties2",
+                    "additional_properties3",
+                    "additional_properties"
+                ]
+            );
+            checked += 1;
+        }
+        if item.ident == "Merged" {
+            assert!(names.contains(&"additional_properties".to_owned()));
+            assert!(names.contains(&"additional_properties2".to_owned()));
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 2, "Settings and Merged are generated");
+}
+
+/// A method secured by an `http` scheme the client cannot apply says an interceptor must
+/// sign its request; a bearer-secured one does not.
+#[test]
+fn unsupported_http_schemes_are_documented_on_the_method() {
+    let text = expand("spec/wild/http-digest.yaml");
+    let doc_before = |method: &str| {
+        let at = text
+            .find(&format!("pub fn {method}("))
+            .unwrap_or_else(|| panic!("`{method}` is generated"));
+        // The `///` lines (and attributes) right above the method.
+        let above: Vec<&str> = text[..at]
+            .lines()
+            .rev()
+            .skip(1)
+            .map(str::trim)
+            .take_while(|line| line.starts_with("///") || line.starts_with("#["))
+            .collect();
+        assert!(!above.is_empty(), "`{method}` has docs");
+        above.join("\n")
+    };
+    let list = doc_before("list_pets");
+    assert!(
+        list.contains("`digestAuth` (`http` scheme `digest`)") && list.contains("Interceptor"),
+        "{list}"
+    );
+    assert!(!doc_before("get_pet").contains("Interceptor"));
+    assert!(
+        text.contains("SchemeKind::Unsupported"),
+        "the scheme is described"
+    );
+}
+
+/// Every struct of a file, in modules too.
+fn syn_structs(file: &syn::File) -> Vec<&syn::ItemStruct> {
+    fn walk<'a>(items: &'a [syn::Item], out: &mut Vec<&'a syn::ItemStruct>) {
+        for item in items {
+            match item {
+                syn::Item::Struct(s) => out.push(s),
+                syn::Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        walk(inner, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&file.items, &mut out);
+    out
+}
+
 /// Documents the size of the biggest real APIs (11,000 operations) generate without
 /// collisions or errors. Written to a temporary file at test time rather than committed.
 #[test]

@@ -406,10 +406,10 @@ impl OpContext<'_> {
             ok,
             err,
             stream_alternative,
-            security: self
-                .op
-                .get("security")
-                .map(|v| security::requirements(v, self.schemes)),
+            security: self.op.get("security").map(|v| {
+                let ptr = pointer::push(self.ptr, "security");
+                security::requirements(self.cx, self.root, v, self.schemes, &ptr)
+            }),
             pointer: self.ptr.to_owned(),
             pagination: None,
             batch: None,

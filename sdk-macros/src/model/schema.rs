@@ -75,6 +75,11 @@ pub struct TypeDef {
     pub kind: TypeKind,
 }
 
+/// The name of the field that holds a struct's `additionalProperties` map (spelled out
+/// where `expand` writes the struct and its serde code). Reserved in the struct's field
+/// namespace before any property is named (`object::field_names`).
+pub const EXTRA_FIELD: &str = "additional_properties";
+
 pub enum TypeKind {
     Struct {
         fields: Vec<Field>,

@@ -13,7 +13,9 @@
 //!    the server's `401` explains what is missing.
 //! 3. Each scheme is applied: bearer → `Authorization: Bearer …` (the bearer
 //!    token, or else the API key), basic → `Authorization: Basic …`, apiKey →
-//!    the key in its header, query parameter or cookie.
+//!    the key in its header, query parameter or cookie. Other `http` schemes
+//!    (`digest`, `signature`, …) never have a credential here, so an alternative
+//!    that needs one is not chosen: an interceptor must sign those requests.
 //!
 //! When the document declares no security schemes at all, a configured key is
 //! sent as a bearer token. When it declares schemes but no requirement uses
@@ -543,6 +545,10 @@ fn render(scheme: &str, kind: &SchemeKind, creds: &Credentials) -> Option<Render
                 ApiKeyLocation::Cookie => Ok(Credential::Cookie(name, key.clone())),
             })
         }
+        // Only an interceptor can sign these (see `SchemeKind::Unsupported`): a key or
+        // token sent as `Bearer` would be wrong, and might leak to a server that did not
+        // ask for it.
+        SchemeKind::Unsupported { .. } => None,
     }
 }
 

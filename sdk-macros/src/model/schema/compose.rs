@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind};
 use serde_json::Value;
 
-use super::object::undeclared_fields;
+use super::object::{field_names, undeclared_fields};
 use super::{ImpliedTag, Ty, TypeDef, TypeKind, TypeSpace, Variant, docs};
 use crate::model::refs;
 use crate::names::{self, Namespace};
@@ -167,7 +167,7 @@ impl TypeSpace<'_> {
             }
         }
         unique.reverse();
-        let mut names = Namespace::default();
+        let mut names = field_names(collected.additional);
         let mut fields = Vec::new();
         for (json_name, schema, at) in unique {
             let field = self.property(

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 
-use super::{Field, Ty, TypeKind, TypeSpace, docs};
+use super::{EXTRA_FIELD, Field, Ty, TypeKind, TypeSpace, docs};
 use crate::names::{self, Namespace};
 use crate::pointer;
 
@@ -41,7 +41,11 @@ impl TypeSpace<'_> {
         }
         let id = self.named(hint, ptr);
         let name = self.defs[id].name.clone();
-        let fields = self.fields(props, required, ptr, &name);
+        let has_extra = matches!(
+            additional,
+            Some(AdditionalProperties::Schema(_) | AdditionalProperties::Any(true))
+        );
+        let fields = self.fields(props, required, ptr, &name, has_extra);
         let extra = extra(self);
         self.define(
             id,
@@ -96,8 +100,9 @@ impl TypeSpace<'_> {
         required: &[String],
         ptr: &str,
         owner: &str,
+        has_extra: bool,
     ) -> Vec<Field> {
-        let mut names = Namespace::default();
+        let mut names = field_names(has_extra);
         let mut fields = Vec::with_capacity(props.len());
         for (json_name, prop) in props {
             let field = self.property(&mut names, json_name, prop, ptr, owner, required);
@@ -106,6 +111,18 @@ impl TypeSpace<'_> {
         let declared: Vec<&str> = props.iter().map(|(p, _)| p.as_str()).collect();
         undeclared_fields(&mut names, &mut fields, required, &declared);
         fields
+    }
+}
+
+/// The namespace of a struct's field names. The catch-all map of `additionalProperties`
+/// (`EXTRA_FIELD`), when the struct has one, takes its name first: it is the same in every
+/// struct, so a property spelled `additionalProperties` or `additional_properties` gets a
+/// suffix (`additional_properties2`) rather than declaring the field twice.
+pub(super) fn field_names(has_extra: bool) -> Namespace {
+    if has_extra {
+        Namespace::with_reserved(&[EXTRA_FIELD])
+    } else {
+        Namespace::default()
     }
 }
 

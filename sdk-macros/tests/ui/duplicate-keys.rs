@@ -1,3 +1,0 @@
-sdk_macros::generate_client!("specs/duplicate-keys.yaml");
-
-fn main() {}
