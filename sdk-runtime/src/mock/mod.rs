@@ -5,11 +5,18 @@
 //! serves the document's operations on 127.0.0.1, with one typed expectation
 //! builder per operation, the same names as the client's methods:
 //!
-//! ```ignore
+//! ```no_run
+//! mod api {
+//!     sdk_runtime::generate_client!("guide/petstore.yaml");
+//! }
+//! # async fn run() {
+//! let pets = vec![api::types::Pet { id: 1, name: "Rex".into(), tag: None }];
 //! let mock = api::mock::MockServer::start().await;
 //! mock.pets().list_pets().limit(10).respond(200, &pets).times(1);
 //! mock.pets().show_pet_by_id("42").respond_error(404, &api::types::Error { code: 404, message: "no".into() });
 //! let client = mock.client(); // pointed at the mock, retries without real waits
+//! # let _ = client;
+//! # }
 //! ```
 //!
 //! What this module adds to wiremock-style stubs:
