@@ -141,6 +141,8 @@ def build_pipeline_tool():
     (crate / "Cargo.toml").write_text(
         '[package]\nname = "sweep-pipeline"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n'
         "[workspace]\n\n[dependencies]" + deps + "\n"
+        # sdk-macros' test-only cfg (set by its build.rs, which this tool does not use).
+        '\n[lints.rust]\nunexpected_cfgs = { level = "warn", check-cfg = ["cfg(workspace_fixtures)"] }\n'
     )
     mods = [line for line in (macros / "src" / "lib.rs").read_text().splitlines()
             if line.startswith(("mod ", "pub mod ")) and line.endswith(";")]
