@@ -50,33 +50,6 @@ fn no_tracked_file_names_a_path_outside_the_repository() {
     );
 }
 
-/// The documents the runtime's doc examples use live in `sdk-runtime/guide/`, because the
-/// published package cannot reach `spec/`; each is a copy of its namesake in `spec/` and must
-/// stay byte-identical to it (edit `spec/`, then copy).
-#[test]
-fn runtime_copies_of_spec_documents_match_their_origin() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the tests crate lives in the repository");
-    let copies = std::fs::read_dir(root.join("sdk-runtime/guide")).expect("sdk-runtime/guide/");
-    let mut compared = 0;
-    for copy in copies {
-        let copy = copy.expect("a directory entry").path();
-        let origin = root
-            .join("spec")
-            .join(copy.file_name().expect("a file name"));
-        if origin.is_file() {
-            let same = std::fs::read(&copy).ok() == std::fs::read(&origin).ok();
-            assert!(same, "{} differs from {}", copy.display(), origin.display());
-            compared += 1;
-        }
-    }
-    assert!(
-        compared >= 2,
-        "only {compared} copies of spec/ documents in sdk-runtime/guide/"
-    );
-}
-
 /// The scanner catches each kind of escape it claims to, and passes what stays inside.
 #[test]
 fn scanner_catches_planted_escapes() {
